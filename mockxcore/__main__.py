@@ -1,0 +1,3 @@
+from mockxcore.cli import main
+
+raise SystemExit(main())

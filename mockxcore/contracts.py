@@ -1,0 +1,267 @@
+"""The contracts: JSON Schemas in ``contracts/schemas``, and what the repository reads from them.
+
+Every schema (JSON Schema 2020-12) is registered in one ``referencing`` registry so that ``$ref``
+works across files. Besides validation, a business-object schema carries the annotations the
+repository honours, declared once next to the property they concern:
+
+* ``meta:immutable: true`` -- never changes after creation;
+* ``meta:usereditable: false`` -- a user or technical account may not send a different value;
+* ``meta:references: [schemaId, ...]`` -- the value is the ``@id`` of an instance of one of
+  those schemas; this is what the store's reference graph and delete integrity are built from.
+
+Registering a schema is one call: ``contracts.register(schema_dict)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from mockxcore import timestamps
+from mockxcore.data import data_dir
+from mockxcore.problems import ErrorItem
+
+CONTAINER_SCHEMA = "https://ns.adobe.com/experience/xcore/container"
+RESULTS_SCHEMA = "https://ns.adobe.com/experience/xcore/hal/results"
+HAL_REQUEST_SCHEMA = "https://ns.adobe.com/experience/xcore/hal-request"
+
+Pattern = tuple[str, ...]
+"""A property location inside ``_instance``; ``"*"`` stands for every item of an array."""
+
+_FORMATS = FormatChecker()
+
+
+@_FORMATS.checks("date-time")  # type: ignore[untyped-decorator]
+def _is_datetime(value: object) -> bool:
+    return not isinstance(value, str) or (
+        "T" in value.upper() and timestamps.parse(value) is not None
+    )
+
+
+@dataclass(frozen=True)
+class SchemaInfo:
+    """What the repository needs to know about one business-object schema."""
+
+    id: str
+    version: str
+    kind: str
+    has_id: bool
+    immutable: tuple[Pattern, ...]
+    locked: tuple[Pattern, ...]
+    references: tuple[tuple[Pattern, frozenset[str]], ...]
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.id};version={self.version}"
+
+
+def pointer(parts: Iterator[Any] | list[Any] | tuple[Any, ...]) -> str:
+    """RFC 6901 pointer for a sequence of keys/indexes."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def strip_version(schema_id: str) -> str:
+    """``https://…/offer-activity;version=0.1`` and ``https://…/offer-activity`` are one schema."""
+    return schema_id.split(";", 1)[0].strip()
+
+
+class Contracts:
+    """The registry of schemas the mock validates against."""
+
+    def __init__(self) -> None:
+        self._registry: Registry[Any] = Registry()
+        self._schemas: dict[str, dict[str, Any]] = {}
+        self._info: dict[str, SchemaInfo] = {}
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    # -- registration ------------------------------------------------------------------
+    def register(self, schema: dict[str, Any]) -> str:
+        """Add a schema (it must carry ``$id``); returns its id."""
+        schema_id = schema.get("$id")
+        if not isinstance(schema_id, str) or not schema_id:
+            raise ValueError("a registered schema needs an $id")
+        Draft202012Validator.check_schema(schema)
+        self._registry = self._registry.with_resource(
+            schema_id, Resource.from_contents(schema, default_specification=DRAFT202012)
+        )
+        self._schemas[schema_id] = schema
+        self._validators.clear()
+        self._info.clear()
+        return schema_id
+
+    def load_dir(self, folder: Path) -> None:
+        for path in sorted(folder.rglob("*.json")):
+            self.register(orjson.loads(path.read_bytes()))
+
+    # -- lookup ------------------------------------------------------------------------
+    def __contains__(self, schema_id: str) -> bool:
+        return strip_version(schema_id) in self._schemas
+
+    def schema(self, schema_id: str) -> dict[str, Any]:
+        return self._schemas[strip_version(schema_id)]
+
+    def ids(self) -> list[str]:
+        return sorted(self._schemas)
+
+    def instance_schemas(self) -> list[str]:
+        """Schemas of business objects: versioned ones, the container schema excepted."""
+        return [
+            sid
+            for sid, s in sorted(self._schemas.items())
+            if "meta:version" in s and sid != CONTAINER_SCHEMA
+        ]
+
+    def info(self, schema_id: str) -> SchemaInfo:
+        sid = strip_version(schema_id)
+        found = self._info.get(sid)
+        if found is None:
+            found = self._info[sid] = self._build_info(sid)
+        return found
+
+    # -- validation --------------------------------------------------------------------
+    def validator(self, schema_id: str) -> Draft202012Validator:
+        sid = strip_version(schema_id)
+        found = self._validators.get(sid)
+        if found is None:
+            found = Draft202012Validator(
+                self._schemas[sid], registry=self._registry, format_checker=_FORMATS
+            )
+            self._validators[sid] = found
+        return found
+
+    def validate(self, schema_id: str, value: Any, prefix: str = "") -> list[ErrorItem]:
+        """Every violation of the schema, each with a pointer (``prefix`` + path in ``value``)."""
+        items: list[ErrorItem] = []
+        seen: set[tuple[str, str]] = set()
+        errors = sorted(self.validator(schema_id).iter_errors(value), key=_error_order)
+        for error in errors:
+            for item in _error_items(error, prefix):
+                if (item.pointer, item.message) not in seen:
+                    seen.add((item.pointer, item.message))
+                    items.append(item)
+        return items
+
+    # -- annotations -------------------------------------------------------------------
+    def _build_info(self, sid: str) -> SchemaInfo:
+        schema = self._schemas[sid]
+        immutable: list[Pattern] = []
+        locked: list[Pattern] = []
+        refs: list[tuple[Pattern, frozenset[str]]] = []
+        resolver = self._registry.resolver(base_uri=sid)
+
+        def walk(node: Any, at: Pattern, res: Any, depth: int) -> None:
+            if not isinstance(node, dict) or depth > 32:
+                return
+            if "$ref" in node:
+                resolved = res.lookup(node["$ref"])
+                walk(resolved.contents, at, resolved.resolver, depth + 1)
+            if at and node.get("meta:immutable") is True and at not in immutable:
+                immutable.append(at)
+            if at and node.get("meta:usereditable") is False and at not in locked:
+                locked.append(at)
+            targets = node.get("meta:references")
+            if at and isinstance(targets, list):
+                refs.append((at, frozenset(strip_version(t) for t in targets)))
+            for key in ("allOf", "anyOf", "oneOf"):
+                for sub in node.get(key, []):
+                    walk(sub, at, res, depth + 1)
+            for key in ("then", "else"):
+                walk(node.get(key), at, res, depth + 1)
+            for name, sub in node.get("properties", {}).items():
+                walk(sub, (*at, name), res, depth + 1)
+            if isinstance(node.get("items"), dict):
+                walk(node["items"], (*at, "*"), res, depth + 1)
+
+        walk(schema, (), resolver, 0)
+        kind = sid.rstrip("/").rsplit("/", 1)[-1]
+        has_id = "@id" in schema.get("properties", {})
+        return SchemaInfo(
+            sid,
+            str(schema.get("meta:version", "0.1")),
+            kind,
+            has_id,
+            tuple(immutable),
+            tuple(locked),
+            tuple(refs),
+        )
+
+
+def values_at(doc: Any, pattern: Pattern, at: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """Every (pointer, value) that ``pattern`` reaches inside ``doc``.
+
+    >>> list(values_at({"a": [{"b": 1}, {"c": 2}]}, ("a", "*", "b")))
+    [('/a/0/b', 1)]
+    """
+    if not pattern:
+        yield pointer(at), doc
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(doc, list):
+            for index, item in enumerate(doc):
+                yield from values_at(item, rest, (*at, index))
+    elif isinstance(doc, dict) and head in doc:
+        yield from values_at(doc[head], rest, (*at, head))
+
+
+def references(info: SchemaInfo, instance: dict[str, Any]) -> list[tuple[str, str]]:
+    """What an instance references: ``(pointer inside _instance, @id)`` pairs.
+
+    The one place that answers "what references what": create and update validate these,
+    the store indexes them, delete integrity and the decision engine read them.
+    """
+    found: list[tuple[str, str]] = []
+    for pattern, _targets in info.references:
+        for where, value in values_at(instance, pattern):
+            if isinstance(value, str):
+                found.append((where, value))
+    return found
+
+
+def _error_order(error: ValidationError) -> tuple[str, str]:
+    return (pointer(error.absolute_path), error.message)
+
+
+def _error_items(error: ValidationError, prefix: str) -> list[ErrorItem]:
+    at = prefix + pointer(error.absolute_path)
+    schema_path = "/".join(str(p) for p in error.absolute_schema_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [p for p in error.validator_value if p not in error.instance]
+        return [
+            ErrorItem(
+                "schema",
+                f"{name!r} is a required property (at #/{schema_path})",
+                at + pointer([name]),
+            )
+            for name in missing
+        ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extras = [name for name in error.instance if name not in declared]
+        return [
+            ErrorItem(
+                "schema",
+                f"property {name!r} is not allowed here (at #/{schema_path})",
+                at + pointer([name]),
+            )
+            for name in extras
+        ]
+    message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+    return [ErrorItem("schema", f"{message} (at #/{schema_path})", at)]
+
+
+@cache
+def default() -> Contracts:
+    """The contracts shipped with mockxcore (``contracts/schemas``)."""
+    contracts = Contracts()
+    contracts.load_dir(data_dir("contracts") / "schemas")
+    return contracts

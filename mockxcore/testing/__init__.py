@@ -1,0 +1,1 @@
+"""Using mockxcore from Python tests: :class:`MockServer` and the pytest plugin."""

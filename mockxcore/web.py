@@ -1,0 +1,136 @@
+"""HTTP plumbing shared by every part of the mock: JSON in, JSON out, errors as problems.
+
+Handlers stay thin because of this module: :func:`read_json` turns a malformed body into a
+400, :func:`respond` writes JSON with orjson, and :func:`problem_middleware` turns any
+:class:`~mockxcore.problems.Problem` (or aiohttp's own 404/405/413) into a problem body, and
+an unexpected exception into a logged 500 without a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from mockxcore.problems import ErrorItem, Problem
+
+log = logging.getLogger("mockxcore")
+
+PROBLEM_JSON = "application/problem+json"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def respond(
+    body: Any,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    response = web.Response(body=orjson.dumps(body), status=status, headers=headers)
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+def problem_response(problem: Problem) -> web.Response:
+    return respond(
+        problem.to_dict(), status=problem.status, content_type=PROBLEM_JSON, headers=problem.headers
+    )
+
+
+async def read_json(request: web.Request) -> Any:
+    raw = await request.read()
+    if not raw.strip():
+        raise Problem(
+            400,
+            "empty-body",
+            "the request needs a JSON body",
+            [ErrorItem("json", "empty body", "")],
+        )
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Problem(
+            400,
+            "malformed-json",
+            f"the body is not valid JSON: {exc}",
+            [ErrorItem("json", str(exc), "")],
+        ) from None
+
+
+def _from_http_error(error: web.HTTPException) -> Problem:
+    slug = {404: "no-such-route", 405: "method-not-allowed", 413: "body-too-large"}.get(
+        error.status, "http-error"
+    )
+    detail = error.text or error.reason
+    if error.status == 404:
+        detail = "no such endpoint"
+    headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else {}
+    return Problem(error.status, slug, detail, [ErrorItem(slug, detail, "")], headers)
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Problem as problem:
+        return problem_response(problem)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return problem_response(_from_http_error(error))
+    except Exception:
+        log.exception("unexpected error handling %s %s", request.method, request.path)
+        return problem_response(
+            Problem(
+                500,
+                "internal-error",
+                "the mock failed to handle this request; "
+                "this is a bug in mockxcore, please report it",
+            )
+        )
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Echo ``x-request-id`` on every answer, errors included."""
+    response = await handler(request)
+    request_id = request.headers.get("x-request-id")
+    if request_id and len(request_id) <= 256:
+        response.headers["x-request-id"] = request_id
+    return response
+
+
+# -- state and caller ----------------------------------------------------------------------
+# Imported late: the state pulls in the whole core, which does not need this module.
+from mockxcore.auth import Caller, identify  # noqa: E402
+from mockxcore.state import MockState  # noqa: E402
+
+STATE = web.AppKey("state", MockState)
+CALLER = web.RequestKey("caller", Caller)
+
+
+def state_of(request: web.Request) -> MockState:
+    return request.app[STATE]
+
+
+def caller_of(request: web.Request) -> Caller:
+    return request[CALLER]
+
+
+@web.middleware
+async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Identify the caller of every ``/data/`` request; its org + sandbox is its tenant."""
+    if request.path.startswith("/data/"):
+        state = request.app[STATE]
+        caller = identify(request.headers, state.config.auth)
+        state.repository.ensure_tenant(caller)
+        request[CALLER] = caller
+    return await handler(request)
+
+
+def query_params(request: web.Request) -> dict[str, list[str]]:
+    return {key: request.query.getall(key) for key in dict.fromkeys(request.query.keys())}

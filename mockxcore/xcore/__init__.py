@@ -1,0 +1,1 @@
+"""The repository ("xcore") API: domain rules, HAL rendering, media types and HTTP handlers."""

@@ -1,0 +1,234 @@
+"""HTTP handlers of the repository API under ``/data/core/xcore``.
+
+Each handler parses (headers, media types, JSON), calls one method of
+:class:`~mockxcore.xcore.repository.Repository`, and renders the answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
+from mockxcore.problems import ErrorItem, Problem
+from mockxcore.store import Deletion, Record
+from mockxcore.web import caller_of, query_params, read_json, respond, state_of
+from mockxcore.xcore import mediatypes as mt
+from mockxcore.xcore.hal import ROOT, hal_document, home_document, results_document
+from mockxcore.xcore.repository import Repository, etag_matches, parse_etags
+
+routes = web.RouteTableDef()
+
+
+def _repo(request: web.Request) -> Repository:
+    return state_of(request).repository
+
+
+def _content_base(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}{ROOT}/"
+
+
+def _receipt(
+    request: web.Request, record: Record, *, status: int = 200, location: str | None = None
+) -> web.Response:
+    headers = {"ETag": f'"{record.etag}"', "Content-Base": _content_base(request)}
+    if location is not None:
+        headers["Location"] = location
+    return respond(record.receipt(), status=status, content_type=mt.RECEIPT, headers=headers)
+
+
+def _read(request: web.Request, record: Record, container_id: str) -> web.StreamResponse:
+    mt.negotiate(request.headers.get("Accept"), mt.HAL, record.schema)
+    etag = f'"{record.etag}"'
+    tags = parse_etags(request.headers.get("If-None-Match"))
+    if tags is not None and etag_matches(tags, record.etag):
+        return web.Response(status=304, headers={"ETag": etag})
+    return respond(
+        hal_document(record, container_id),
+        content_type=mt.hal(record.versioned_schema),
+        headers={"ETag": etag},
+    )
+
+
+def _deletion_answer(request: web.Request, deletion: Deletion, done: bool) -> web.Response:
+    location = f"deletions/{deletion.status_id}"
+    if not done:
+        body = {
+            "status": "pending",
+            "instanceId": deletion.instance_id,
+            "_links": {"self": {"href": f"/{location}"}},
+        }
+        return respond(
+            body,
+            status=202,
+            headers={
+                "Location": location,
+                "Content-Base": _content_base(request),
+                "Retry-After": "1",
+            },
+        )
+    return respond(deletion.outcome, content_type=mt.RECEIPT)
+
+
+# -- home and containers -------------------------------------------------------------------
+@routes.get(ROOT)
+@routes.get(ROOT + "/")
+async def home(request: web.Request) -> web.Response:
+    mt.negotiate(request.headers.get("Accept"), mt.HOME_HAL)
+    products = [p for value in request.query.getall("product", []) for p in value.split(",") if p]
+    containers = _repo(request).home(caller_of(request), products)
+    return respond(home_document(containers), content_type=mt.HOME_HAL)
+
+
+def _container_schema(request: web.Request) -> None:
+    schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
+    if schema is not None and schema != CONTAINER_SCHEMA:
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f"containers use schema {CONTAINER_SCHEMA!r}, not {schema!r}",
+            [ErrorItem("content-type", "wrong schema", "/headers/Content-Type")],
+        )
+
+
+@routes.post(ROOT + "/containers")
+async def create_container(request: web.Request) -> web.Response:
+    _container_schema(request)
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    record = _repo(request).create_container(caller_of(request), await read_json(request))
+    return _receipt(request, record, status=201, location=f"containers/{record.instance_id}")
+
+
+@routes.get(ROOT + "/containers")
+async def list_containers(request: web.Request) -> web.Response:
+    mt.negotiate(request.headers.get("Accept"), mt.HAL, RESULTS_SCHEMA)
+    containers = _repo(request).home(caller_of(request), request.query.getall("product", []))
+    body: dict[str, Any] = {
+        "requestTime": _repo(request).now(),
+        "_embedded": {
+            "results": [hal_document(c, c.instance_id) for c in containers],
+            "total": len(containers),
+            "count": len(containers),
+        },
+        "_links": {"self": {"href": "/containers"}},
+    }
+    return respond(body, content_type=mt.RESULTS)
+
+
+@routes.get(ROOT + "/containers/{cid}")
+async def read_container(request: web.Request) -> web.StreamResponse:
+    record = _repo(request).container(caller_of(request), request.match_info["cid"])
+    return _read(request, record, record.instance_id)
+
+
+@routes.put(ROOT + "/containers/{cid}")
+async def replace_container(request: web.Request) -> web.Response:
+    _container_schema(request)
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    if_match = parse_etags(request.headers.get("If-Match"))
+    record = _repo(request).replace_container(
+        caller_of(request), request.match_info["cid"], await read_json(request), if_match
+    )
+    return _receipt(request, record)
+
+
+@routes.delete(ROOT + "/containers/{cid}")
+async def delete_container(request: web.Request) -> web.Response:
+    deletion = _repo(request).delete_container(caller_of(request), request.match_info["cid"])
+    return _deletion_answer(request, deletion, done=False)
+
+
+@routes.get(ROOT + "/deletions/{sid}")
+async def poll_deletion(request: web.Request) -> web.Response:
+    deletion, done = _repo(request).poll_deletion(caller_of(request), request.match_info["sid"])
+    return _deletion_answer(request, deletion, done)
+
+
+# -- instances -----------------------------------------------------------------------------
+@routes.post(ROOT + "/{cid}/instances")
+async def create_instance(request: web.Request) -> web.Response:
+    schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
+    if schema is None:
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f'creating an instance needs Content-Type: {mt.HAL}; schema="<schema id>"',
+            [ErrorItem("content-type", "missing schema parameter", "/headers/Content-Type")],
+        )
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    cid = request.match_info["cid"]
+    record = _repo(request).create(caller_of(request), cid, schema, await read_json(request))
+    return _receipt(request, record, status=201, location=f"{cid}/instances/{record.instance_id}")
+
+
+async def _page(request: web.Request, *, search: bool) -> web.Response:
+    mt.negotiate(request.headers.get("Accept"), mt.HAL, RESULTS_SCHEMA)
+    cid = request.match_info["cid"]
+    repo = _repo(request)
+    params = query_params(request)
+    query, page = repo.query(caller_of(request), cid, params, search=search)
+    path = f"/{cid}/queries/core/search" if search else f"/{cid}/instances"
+    schema = repo.contracts.info(query.schema).versioned_id if query.schema else None
+    body = results_document(
+        page, container_id=cid, path=path, params=params, schema=schema, request_time=repo.now()
+    )
+    return respond(body, content_type=mt.RESULTS)
+
+
+@routes.get(ROOT + "/{cid}/instances")
+async def list_instances(request: web.Request) -> web.Response:
+    return await _page(request, search=False)
+
+
+@routes.get(ROOT + "/{cid}/queries/core/search")
+async def search_instances(request: web.Request) -> web.Response:
+    return await _page(request, search=True)
+
+
+@routes.get(ROOT + "/{cid}/instances/{iid}")
+async def read_instance(request: web.Request) -> web.StreamResponse:
+    cid = request.match_info["cid"]
+    record = _repo(request).get(caller_of(request), cid, request.match_info["iid"])
+    return _read(request, record, cid)
+
+
+@routes.put(ROOT + "/{cid}/instances/{iid}")
+async def replace_instance(request: web.Request) -> web.Response:
+    schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    if_match = parse_etags(request.headers.get("If-Match"))
+    record = _repo(request).replace(
+        caller_of(request),
+        request.match_info["cid"],
+        request.match_info["iid"],
+        schema,
+        await read_json(request),
+        if_match,
+    )
+    return _receipt(request, record)
+
+
+@routes.patch(ROOT + "/{cid}/instances/{iid}")
+async def patch_instance(request: web.Request) -> web.Response:
+    mt.request_schema(
+        request.headers.get("Content-Type"), (mt.PATCH_HAL, "application/json-patch+json")
+    )
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    if_match = parse_etags(request.headers.get("If-Match"))
+    record = _repo(request).patch(
+        caller_of(request),
+        request.match_info["cid"],
+        request.match_info["iid"],
+        await read_json(request),
+        if_match,
+    )
+    return _receipt(request, record)
+
+
+@routes.delete(ROOT + "/{cid}/instances/{iid}")
+async def delete_instance(request: web.Request) -> web.Response:
+    deletion = _repo(request).delete(
+        caller_of(request), request.match_info["cid"], request.match_info["iid"]
+    )
+    return _deletion_answer(request, deletion, done=False)

@@ -1,0 +1,161 @@
+"""Property tests over real HTTP: patch round trips, etag monotonicity, paging via links."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsonpatch
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from mockxcore import MockServer
+from tests.support import Api
+
+text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
+instances = st.fixed_dictionaries(
+    {"xdm:name": text},
+    optional={
+        "xdm:description": text,
+        "xdm:priority": st.integers(0, 100),
+        "xdm:status": st.sampled_from(["draft", "approved", "archived"]),
+        "xdm:enabled": st.booleans(),
+        "xdm:labels": st.lists(text, max_size=4),
+        "xdm:details": st.dictionaries(
+            st.sampled_from(["a", "b", "c/d", "e~f"]), st.integers() | text, max_size=3
+        ),
+    },
+)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MockServer]:
+    with MockServer() as mock:
+        yield mock
+
+
+@given(before=instances, after=instances)
+def test_patch_then_get_round_trips(
+    server: MockServer, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    api = Api(server.url)
+    receipt = api.create_ok(before)
+    old = {"@id": receipt["@id"], **before}
+    new = {"@id": receipt["@id"], **after}
+    patch = jsonpatch.make_patch({"_instance": old}, {"_instance": new}).patch
+    if not patch:
+        return
+    response = api.patch(receipt["instanceId"], patch, if_match='"1"')
+    assert response.status_code == 200, response.text
+    doc = api.get(receipt["instanceId"]).json()
+    assert doc["_instance"] == new
+    assert doc["repo:etag"] == 2
+
+
+@settings(max_examples=15)
+@given(
+    st.lists(instances, min_size=1, max_size=12),
+    st.integers(1, 5),
+    st.sampled_from(
+        [
+            "_instance.xdm:priority",
+            "-_instance.xdm:status",
+            "instanceId",
+            "-repo:createdDate,_instance.xdm:name",
+        ]
+    ),
+)
+def test_following_next_links_visits_each_instance_once(
+    items: list[dict[str, Any]], limit: int, order_by: str
+) -> None:
+    with MockServer() as mock:
+        api = Api(mock.url)
+        created = {api.create_ok(i)["instanceId"] for i in items}
+        visited = [r["instanceId"] for r in api.all_pages(limit=limit, orderBy=order_by)]
+        assert sorted(visited) == sorted(created)
+
+
+class EtagMachine(RuleBasedStateMachine):
+    """Any sequence of writes, good and bad: etags only ever grow, by one per accepted write."""
+
+    ids = Bundle("ids")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mock = MockServer().start()
+        self.api = Api(self.mock.url)
+        self.etags: dict[str, int] = {}
+
+    def teardown(self) -> None:
+        self.mock.stop()
+
+    def observe(self, iid: str) -> int:
+        etag: int = self.api.get(iid).json()["repo:etag"]
+        return etag
+
+    @rule(target=ids, instance=instances)
+    def create(self, instance: dict[str, Any]) -> str:
+        receipt = self.api.create_ok(instance)
+        self.etags[receipt["instanceId"]] = receipt["repo:etag"]
+        assert receipt["repo:etag"] == 1
+        return str(receipt["instanceId"])
+
+    @rule(iid=ids, name=text, conditional=st.booleans())
+    def patch(self, iid: str, name: str, conditional: bool) -> None:
+        if iid not in self.etags:
+            return
+        if_match = f'"{self.etags[iid]}"' if conditional else None
+        response = self.api.patch(
+            iid,
+            [{"op": "replace", "path": "/_instance/xdm:name", "value": name}],
+            if_match=if_match,
+        )
+        assert response.status_code == 200
+        assert response.json()["repo:etag"] == self.etags[iid] + 1
+        self.etags[iid] += 1
+
+    @rule(iid=ids, instance=instances)
+    def put(self, iid: str, instance: dict[str, Any]) -> None:
+        if iid not in self.etags:
+            return
+        response = self.api.put(iid, {"_instance": instance, "_links": {}})
+        assert response.status_code == 200
+        self.etags[iid] += 1
+
+    @rule(iid=ids)
+    def stale_write(self, iid: str) -> None:
+        if iid not in self.etags or self.etags[iid] < 2:
+            return
+        response = self.api.patch(
+            iid,
+            [{"op": "replace", "path": "/_instance/xdm:name", "value": "stale"}],
+            if_match='"1"',
+        )
+        assert response.status_code == 409
+
+    @rule(iid=ids)
+    def invalid_write(self, iid: str) -> None:
+        if iid not in self.etags:
+            return
+        response = self.api.patch(
+            iid, [{"op": "add", "path": "/_instance/xdm:priority", "value": -5}]
+        )
+        assert response.status_code == 422
+
+    @rule(iid=ids)
+    def delete(self, iid: str) -> None:
+        if iid not in self.etags:
+            return
+        assert self.api.delete_to_outcome(iid).status_code == 200
+        del self.etags[iid]
+
+    @invariant()
+    def etags_are_what_accepted_writes_made_them(self) -> None:
+        for iid, etag in self.etags.items():
+            assert self.observe(iid) == etag
+
+
+EtagMachine.TestCase.settings = settings(max_examples=10, stateful_step_count=15, deadline=None)
+test_etags_strictly_increase = EtagMachine.TestCase
