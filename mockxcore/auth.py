@@ -11,6 +11,7 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 
@@ -57,10 +58,18 @@ def _claims(token: str) -> dict[str, object]:
 
 def identify(headers: Mapping[str, str], mode: str = "headers") -> Caller:
     """The caller of a repository or decisioning request, or a 401/403 problem."""
-    authorization = headers.get("Authorization", "").strip()
-    api_key = headers.get("x-api-key", "").strip()
-    org = headers.get("x-gw-ims-org-id", "").strip()
-    sandbox = headers.get("x-sandbox-name", "").strip()
+    return _identify(
+        headers.get("Authorization", "").strip(),
+        headers.get("x-api-key", "").strip(),
+        headers.get("x-gw-ims-org-id", "").strip(),
+        headers.get("x-sandbox-name", "").strip(),
+        mode,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _identify(authorization: str, api_key: str, org: str, sandbox: str, mode: str) -> Caller:
+    """Pure in its arguments, so a client's repeated calls cost one lookup."""
     if mode != "off":
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

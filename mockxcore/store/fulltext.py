@@ -148,7 +148,10 @@ class FullTextIndex:
         candidates: set[str] | None = None
         for token in term:
             docs = self.postings.get(token, {})
-            ids = {iid for iid, paths in docs.items() if any(allowed(p) for p in paths)}
+            if fields:
+                ids = {iid for iid, paths in docs.items() if any(allowed(p) for p in paths)}
+            else:
+                ids = set(docs)
             candidates = ids if candidates is None else candidates & ids
             if not candidates:
                 return set()

@@ -77,6 +77,19 @@ class SortedIndex:
         for instance_id in self._missing:
             yield None, instance_id
 
+    def count_among(self, ids: set[str], start: SortKey | None, descending: bool) -> int:
+        """How many of ``ids`` :meth:`scan` would yield, in O(len(ids))."""
+        if start is None:
+            return sum(1 for iid in ids if iid in self._keys)
+        count = 0
+        for iid in ids:
+            if iid not in self._keys:
+                continue
+            key = self._keys[iid]
+            if key is None or (key < start if descending else key > start):
+                count += 1
+        return count
+
     def count_after(self, start: SortKey | None, descending: bool) -> int:
         """How many entries :meth:`scan` would yield, in O(log n)."""
         if start is None:
@@ -104,3 +117,41 @@ def scan_candidates(
     yield from present
     for instance_id in sorted(missing):
         yield None, instance_id
+
+
+class ValueIndex:
+    """Every scalar value a property path reaches -> the instances holding it.
+
+    Answers ``property=path==value`` filters without a scan. Multi-valued: an instance whose
+    path crosses an array is listed under each item, as filters match any item.
+    """
+
+    def __init__(self, path: str, records: Iterable[Record]) -> None:
+        self.path = path
+        self._read = getter(path)
+        self._ids: dict[SortKey, set[str]] = {}
+        self._keys: dict[str, list[SortKey]] = {}
+        for record in records:
+            self.add(record)
+
+    def add(self, record: Record) -> None:
+        self.remove(record.instance_id)
+        keys = [sort_key(v) for v in self._read(record) if isinstance(v, bool | int | float | str)]
+        if keys:
+            self._keys[record.instance_id] = keys
+            for key in keys:
+                self._ids.setdefault(key, set()).add(record.instance_id)
+
+    def remove(self, instance_id: str) -> None:
+        for key in self._keys.pop(instance_id, []):
+            holders = self._ids.get(key)
+            if holders is not None:
+                holders.discard(instance_id)
+                if not holders:
+                    del self._ids[key]
+
+    def lookup(self, keys: Iterable[SortKey]) -> set[str]:
+        found: set[str] = set()
+        for key in keys:
+            found |= self._ids.get(key, set())
+        return found

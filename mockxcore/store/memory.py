@@ -14,7 +14,7 @@ from typing import Any
 
 from mockxcore.problems import ErrorItem, Problem, not_found
 from mockxcore.store.fulltext import FullTextIndex
-from mockxcore.store.index import SortedIndex, scan_candidates
+from mockxcore.store.index import SortedIndex, ValueIndex, scan_candidates
 from mockxcore.store.paths import getter
 from mockxcore.store.query import OrderKey, Page, Query, cursor_text, sort_key
 from mockxcore.store.records import Deletion, Record
@@ -29,21 +29,22 @@ MAX_DELETIONS_PER_TENANT = 10_000
 
 @dataclass
 class _SchemaData:
+    """One schema's instances in one container, with the indexes queries have asked for.
+
+    Indexes are built on first use and then kept current by every write; the least recently
+    used are dropped beyond a bound, so odd one-off queries cannot pile up memory.
+    """
+
     members: dict[str, Record] = field(default_factory=dict)
     indexes: OrderedDict[str, SortedIndex] = field(default_factory=OrderedDict)
+    values: OrderedDict[str, ValueIndex] = field(default_factory=OrderedDict)
     text: FullTextIndex | None = None
 
     def index(self, path: str) -> SortedIndex:
-        found = self.indexes.get(path)
-        if found is None:
-            found = SortedIndex(path, self.members.values())
-            self.indexes[path] = found
-            if len(self.indexes) > MAX_INDEXES_PER_SCHEMA:
-                evict = next(p for p in self.indexes if p != "instanceId")
-                del self.indexes[evict]
-        else:
-            self.indexes.move_to_end(path)
-        return found
+        return _cached(self.indexes, path, lambda: SortedIndex(path, self.members.values()))
+
+    def value_index(self, path: str) -> ValueIndex:
+        return _cached(self.values, path, lambda: ValueIndex(path, self.members.values()))
 
     def fulltext(self) -> FullTextIndex:
         if self.text is None:
@@ -56,6 +57,8 @@ class _SchemaData:
         self.members[record.instance_id] = record
         for index in self.indexes.values():
             index.add(record)
+        for values in self.values.values():
+            values.add(record)
         if self.text is not None:
             self.text.remove(record.instance_id)
             self.text.add(record.instance_id, record.instance)
@@ -64,8 +67,21 @@ class _SchemaData:
         self.members.pop(instance_id, None)
         for index in self.indexes.values():
             index.remove(instance_id)
+        for values in self.values.values():
+            values.remove(instance_id)
         if self.text is not None:
             self.text.remove(instance_id)
+
+
+def _cached(cache: OrderedDict[str, Any], path: str, build: Any) -> Any:
+    found = cache.get(path)
+    if found is None:
+        found = cache[path] = build()
+        if len(cache) > MAX_INDEXES_PER_SCHEMA:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(path)
+    return found
 
 
 @dataclass
@@ -240,15 +256,17 @@ class MemoryStore:
 
     # -- queries ---------------------------------------------------------------------------
     def query(self, tenant: Tenant, container_id: str, query: Query) -> Page:
-        """One page of a list or search, ordered and filtered as ``query`` says."""
+        """One page of a list or search, ordered and filtered as ``query`` says.
+
+        Candidates are narrowed first by what indexes answer (``id``, full-text terms, ``==``
+        filters); the page is then read from the sorted index of the first ``orderBy``
+        property, from the cursor on, so its cost does not grow with depth.
+        """
         data = self._container(tenant, container_id)
-        pools = (
-            [data.schemas[query.schema]]
-            if query.schema in data.schemas
-            else []
-            if query.schema is not None
-            else list(data.schemas.values())
-        )
+        if query.schema is not None:
+            pools = [data.schemas[query.schema]] if query.schema in data.schemas else []
+        else:
+            pools = list(data.schemas.values())
         candidates: set[str] | None = None
         if query.ids:
             candidates = {data.by_uri[u] for u in query.ids if u in data.by_uri}
@@ -257,26 +275,35 @@ class MemoryStore:
             for pool in pools:
                 hits |= pool.fulltext().search(query.text)
             candidates = hits if candidates is None else candidates & hits
+        filters = list(query.filters)
+        if len(pools) == 1:
+            for flt in [f for f in filters if f.equal_keys]:
+                found = pools[0].value_index(flt.path).lookup(flt.equal_keys)
+                candidates = found if candidates is None else candidates & found
+                filters.remove(flt)
 
         first = query.order[0]
+        members = sum(len(pool.members) for pool in pools)
+        index = pools[0].index(first.path) if len(pools) == 1 else None
         entries: Iterable[tuple[Any, str]]
-        indexed = candidates is None and len(pools) == 1
-        if indexed:
-            index = pools[0].index(first.path)
+        if index is not None and (candidates is None or len(candidates) * 16 > members):
             entries = index.scan(query.start, first.descending)
+            if candidates is not None:
+                wanted = candidates
+                entries = ((key, iid) for key, iid in entries if iid in wanted)
         else:
-            members = [
-                rec
+            chosen = [
+                record
                 for pool in pools
-                for iid, rec in pool.members.items()
+                for iid, record in pool.members.items()
                 if candidates is None or iid in candidates
             ]
-            entries = scan_candidates(members, first.path, query.start, first.descending)
+            entries = list(scan_candidates(chosen, first.path, query.start, first.descending))
 
         instances = data.instances
         stream = ((key, instances[iid]) for key, iid in entries)
-        if query.filters:
-            tests = [f.matches for f in query.filters]
+        if filters:
+            tests = [f.matches for f in filters]
             stream = ((k, r) for k, r in stream if all(t(r) for t in tests))
         runs = groupby(stream, key=lambda pair: pair[0])
 
@@ -284,19 +311,25 @@ class MemoryStore:
         last_key: Any = None
         leftover = 0
         for key, group in runs:
-            members_of_run = [record for _key, record in group]
-            if page and len(page) + len(members_of_run) > query.limit:
-                leftover = len(members_of_run)
+            run = [record for _key, record in group]
+            if page and len(page) + len(run) > query.limit:
+                leftover = len(run)
                 break
-            page.extend(_order_run(members_of_run, query.order[1:]))
+            page.extend(_order_run(run, query.order[1:]))
             last_key = key
             if len(page) >= query.limit:
                 break
 
-        if indexed and not query.filters:
+        if filters:
+            total = len(page) + leftover + sum(len(list(group)) for _key, group in runs)
+        elif isinstance(entries, list):
+            total = len(entries)
+        elif candidates is not None and index is not None:
+            total = index.count_among(candidates, query.start, first.descending)
+        elif index is not None:
             total = index.count_after(query.start, first.descending)
         else:
-            total = len(page) + leftover + sum(len(list(group)) for _key, group in runs)
+            total = members
         has_more = total > len(page)
         next_start = cursor_text(last_key) if has_more and last_key is not None else None
         return Page(page, total, next_start)

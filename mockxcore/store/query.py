@@ -174,6 +174,8 @@ class Filter:
     path: str
     op: str | None
     matches: Callable[[Record], bool]
+    equal_keys: frozenset[SortKey] = frozenset()
+    """For ``==``: the sort keys of every value equal to the literal (for a value index)."""
 
 
 def parse_property(expression: str) -> Filter:
@@ -219,7 +221,17 @@ def parse_property(expression: str) -> Filter:
                 return True
         return False
 
-    return Filter(expression, path, op, holds)
+    equal: set[SortKey] = set()
+    if op == "==":
+        # Mirrors _compare: the typed keys under which a stored value equals the literal.
+        equal.add((3, text))
+        if text in ("true", "false"):
+            equal.add((0, int(text == "true")))
+        if number is not None:
+            equal.add((1, number))
+        if moment is not None:
+            equal.add((2, moment))
+    return Filter(expression, path, op, holds, frozenset(equal))
 
 
 def compile_regex(pattern: str, what: str) -> Any:

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class Record:
-    """One revision of a repository object (the envelope, ``_instance`` and user ``_links``)."""
+    """One revision of a repository object (the envelope, ``_instance`` and user ``_links``).
+
+    Compared by identity: two revisions are never "the same" object, and that lets renderings
+    be cached per revision.
+    """
 
     instance_id: str
     schema: str

@@ -7,7 +7,9 @@ Each handler parses (headers, media types, JSON), calls one method of
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
+import orjson
 from aiohttp import web
 
 from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
@@ -38,17 +40,22 @@ def _receipt(
     return respond(record.receipt(), status=status, content_type=mt.RECEIPT, headers=headers)
 
 
+_rendered: WeakKeyDictionary[Record, bytes] = WeakKeyDictionary()
+
+
 def _read(request: web.Request, record: Record, container_id: str) -> web.StreamResponse:
     mt.negotiate(request.headers.get("Accept"), mt.HAL, record.schema)
     etag = f'"{record.etag}"'
     tags = parse_etags(request.headers.get("If-None-Match"))
     if tags is not None and etag_matches(tags, record.etag):
         return web.Response(status=304, headers={"ETag": etag})
-    return respond(
-        hal_document(record, container_id),
-        content_type=mt.hal(record.versioned_schema),
-        headers={"ETag": etag},
-    )
+    body = _rendered.get(record)
+    if body is None:
+        # A revision never changes, so its rendering is reused for as long as it is stored.
+        body = _rendered[record] = orjson.dumps(hal_document(record, container_id))
+    response = web.Response(body=body, headers={"ETag": etag})
+    response.headers["Content-Type"] = mt.hal(record.versioned_schema)
+    return response
 
 
 def _deletion_answer(request: web.Request, deletion: Deletion, done: bool) -> web.Response:

@@ -1,0 +1,109 @@
+"""GET-by-id throughput over HTTP, as a ratio to a raw aiohttp handler (same bytes, same run).
+
+Each server runs in its own process pinned to CPU 0; the load generator (``wrk`` if present,
+else a Python aiohttp client) runs pinned to CPU 1. The two servers are measured alternately,
+several rounds, and the medians compared, so machine noise hits both alike. Target: >= 0.6.
+
+    python benchmarks/http_get_by_id.py [--rounds 3] [--seconds 5] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADERS = {
+    "Authorization": "Bearer bench",
+    "x-api-key": "bench",
+    "x-gw-ims-org-id": "bench@AdobeOrg",
+    "x-sandbox-name": "prod",
+}
+
+
+def pinned(cpu: int, command: list[str]) -> list[str]:
+    return ["taskset", "-c", str(cpu), *command] if shutil.which("taskset") else command
+
+
+def start(kind: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        pinned(0, [sys.executable, str(HERE / "_bench_server.py"), kind]),
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    base, path = process.stdout.readline().split()
+    return process, base + path
+
+
+def wrk(url: str, seconds: int, connections: int) -> float:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
+    for name, value in HEADERS.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(pinned(1, [*command, url]), capture_output=True, text=True,
+                            check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert match, output
+    return float(match.group(1))
+
+
+def python_load(url: str, seconds: int, connections: int) -> float:
+    """Fallback load generator: aiohttp client, ``connections`` concurrent loops."""
+    import aiohttp
+
+    async def run() -> int:
+        done = 0
+        deadline = time.perf_counter() + seconds
+        async with aiohttp.ClientSession(headers=HEADERS) as session:
+            async def loop() -> None:
+                nonlocal done
+                while time.perf_counter() < deadline:
+                    async with session.get(url) as response:
+                        await response.read()
+                    done += 1
+            await asyncio.gather(*(loop() for _ in range(connections)))
+        return done
+
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {1})
+    return asyncio.run(run()) / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    load = wrk if shutil.which("wrk") else python_load
+    servers = {kind: start(kind) for kind in ("raw", "mock")}
+    try:
+        for _kind, (_process, url) in servers.items():
+            load(url, 1, args.connections)  # warm up
+        results: dict[str, list[float]] = {"raw": [], "mock": []}
+        for _ in range(args.rounds):
+            for kind, (_process, url) in servers.items():
+                results[kind].append(load(url, args.seconds, args.connections))
+    finally:
+        for process, _url in servers.values():
+            process.kill()
+    raw = statistics.median(results["raw"])
+    mock = statistics.median(results["mock"])
+    print(f"load generator: {'wrk' if load is wrk else 'python aiohttp client'}, "
+          f"{args.connections} connections, {args.rounds} x {args.seconds} s each")
+    print(f"  raw aiohttp handler:  {raw:10.0f} req/s  (rounds: "
+          + ", ".join(f"{r:.0f}" for r in results["raw"]) + ")")
+    print(f"  mockxcore GET by id:  {mock:10.0f} req/s  (rounds: "
+          + ", ".join(f"{r:.0f}" for r in results["mock"]) + ")")
+    print(f"  ratio mock/raw:       {mock / raw:10.2f}  (target >= 0.6)")
+
+
+if __name__ == "__main__":
+    main()
