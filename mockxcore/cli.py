@@ -45,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
         "data, loaded by default when no --data is given)",
     )
     serve.add_argument("--no-demo", action="store_true", help="start empty")
+    serve.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="register a JSON Schema of your own business objects (repeatable)",
+    )
     serve.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     serve.add_argument(
         "--auth",
@@ -81,6 +88,7 @@ def _config(args: argparse.Namespace) -> Config:
         host=args.host,
         port=args.port,
         data=data,
+        schemas=args.schema,
         seed=args.seed,
         auth=args.auth,
         auto_container=not args.no_auto_container,

@@ -15,6 +15,8 @@ class Config:
     port: int = 0
     data: list[str | Path | dict[str, Any]] = field(default_factory=list)
     """Snapshots to load at start: files, dicts, or ``"demo"`` for the embedded demo data."""
+    schemas: list[str | Path | dict[str, Any]] = field(default_factory=list)
+    """Extra JSON Schemas to register (files or dicts), for business objects of your own."""
     seed: int = 0
     auth: str = "headers"
     auto_container: bool = True

@@ -14,7 +14,7 @@ Registering a schema is one call: ``contracts.register(schema_dict)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -89,7 +89,10 @@ class Contracts:
         schema_id = schema.get("$id")
         if not isinstance(schema_id, str) or not schema_id:
             raise ValueError("a registered schema needs an $id")
-        Draft202012Validator.check_schema(schema)
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise ValueError(f"{schema_id} is not a valid JSON Schema: {exc.message}") from None
         self._registry = self._registry.with_resource(
             schema_id, Resource.from_contents(schema, default_specification=DRAFT202012)
         )
@@ -97,6 +100,15 @@ class Contracts:
         self._validators.clear()
         self._info.clear()
         return schema_id
+
+    def extended(self, schemas: Iterable[dict[str, Any]]) -> Contracts:
+        """A copy with more schemas registered (the original is left as it was)."""
+        copy = Contracts()
+        copy._registry = self._registry
+        copy._schemas = dict(self._schemas)
+        for schema in schemas:
+            copy.register(schema)
+        return copy
 
     def load_dir(self, folder: Path) -> None:
         for path in sorted(folder.rglob("*.json")):
@@ -257,6 +269,17 @@ def _error_items(error: ValidationError, prefix: str) -> list[ErrorItem]:
         ]
     message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
     return [ErrorItem("schema", f"{message} (at #/{schema_path})", at)]
+
+
+def read_schema(path: str | Path) -> dict[str, Any]:
+    """A JSON Schema file, for ``--schema`` and ``Config.schemas``."""
+    try:
+        schema = orjson.loads(Path(path).read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read schema {path}: {exc}") from None
+    if not isinstance(schema, dict):
+        raise ValueError(f"schema {path} is not a JSON object")
+    return schema
 
 
 @cache

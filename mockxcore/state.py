@@ -20,7 +20,9 @@ class MockState:
     def __init__(self, config: Config, clock: Clock | None = None) -> None:
         self.config = config
         self.clock = clock or Clock()
-        self.contracts = contracts.default()
+        self.contracts = contracts.default().extended(
+            s if isinstance(s, dict) else contracts.read_schema(s) for s in config.schemas
+        )
         self.startup = snapshot.merge(snapshot.read(p) for p in config.data)
         self.repository = self._fresh_repository()
         snapshot.load(self.repository, self.startup)

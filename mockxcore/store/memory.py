@@ -7,10 +7,10 @@ Only this module knows how data is laid out. Everything else goes through the me
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from mockxcore.problems import ErrorItem, Problem, not_found
 from mockxcore.store.fulltext import FullTextIndex
@@ -20,6 +20,7 @@ from mockxcore.store.query import OrderKey, Page, Query, cursor_text, sort_key
 from mockxcore.store.records import Deletion, Record
 from mockxcore.store.refs import Reference, ReferenceGraph
 
+T = TypeVar("T")
 Tenant = tuple[str, str]
 """``(IMS org id, sandbox name)``: the unit of isolation."""
 
@@ -73,7 +74,7 @@ class _SchemaData:
             self.text.remove(instance_id)
 
 
-def _cached(cache: OrderedDict[str, Any], path: str, build: Any) -> Any:
+def _cached(cache: OrderedDict[str, T], path: str, build: Callable[[], T]) -> T:
     found = cache.get(path)
     if found is None:
         found = cache[path] = build()

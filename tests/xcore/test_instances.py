@@ -242,3 +242,35 @@ def test_unknown_container_is_404(api: Api) -> None:
     assert response.status_code == 404
     assert response.json()["type"] == "urn:mockxcore:problem:not-found"
     assert "no-such-container" in response.json()["detail"]
+
+
+def test_registering_a_schema_is_one_argument() -> None:
+    from mockxcore import MockServer
+
+    coupon = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://example.com/schemas/coupon",
+        "meta:version": "1.2",
+        "type": "object",
+        "properties": {
+            "@id": {"type": "string", "meta:immutable": True, "meta:usereditable": False},
+            "code": {"type": "string", "pattern": "^[A-Z]{4}$"},
+        },
+        "required": ["code"],
+    }
+    with MockServer(schemas=[coupon]) as mock:
+        api = Api(mock.url)
+        receipt = api.create_ok({"code": "SAVE"}, schema="https://example.com/schemas/coupon")
+        assert receipt["@id"].startswith("xcore:coupon:")
+        assert (
+            api.create({"code": "no"}, schema="https://example.com/schemas/coupon").status_code
+            == 422
+        )
+        doc = api.get(receipt["instanceId"]).json()
+        assert doc["schemas"] == ["https://example.com/schemas/coupon;version=1.2"]
+    with MockServer() as plain:
+        # Registered for that server only.
+        response = Api(plain.url).create(
+            {"code": "SAVE"}, schema="https://example.com/schemas/coupon"
+        )
+        assert response.status_code == 400
