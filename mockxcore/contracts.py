@@ -69,6 +69,11 @@ def pointer(parts: Iterator[Any] | list[Any] | tuple[Any, ...]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def kind(schema_id: str) -> str:
+    """The short name of a schema: ``…/offer-management/tag`` -> ``tag``."""
+    return strip_version(schema_id).rstrip("/").rsplit("/", 1)[-1]
+
+
 def strip_version(schema_id: str) -> str:
     """``https://…/offer-activity;version=0.1`` and ``https://…/offer-activity`` are one schema."""
     return schema_id.split(";", 1)[0].strip()
@@ -194,12 +199,11 @@ class Contracts:
                 walk(node["items"], (*at, "*"), res, depth + 1)
 
         walk(schema, (), resolver, 0)
-        kind = sid.rstrip("/").rsplit("/", 1)[-1]
         has_id = "@id" in schema.get("properties", {})
         return SchemaInfo(
             sid,
             str(schema.get("meta:version", "0.1")),
-            kind,
+            kind(sid),
             has_id,
             tuple(immutable),
             tuple(locked),

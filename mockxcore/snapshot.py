@@ -26,7 +26,7 @@ from mockxcore.contracts import CONTAINER_SCHEMA, references, strip_version
 from mockxcore.data import data_dir
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.store import Deletion, MemoryStore, Record
-from mockxcore.xcore.repository import Repository, reference_errors
+from mockxcore.xcore.repository import Repository, RuleContext, reference_errors
 
 FORMAT = "snapshot/1"
 SCHEMA = "https://ns.adobe.com/experience/mockxcore/snapshot"
@@ -113,7 +113,7 @@ def load(repo: Repository, data: Any) -> None:
         raise _invalid(errors)
     store = MemoryStore()
     now = repo.now()
-    pending: list[tuple[tuple[str, str], str, Any, list[tuple[str, str]], str]] = []
+    pending: list[tuple[tuple[str, str], str, Any, list[tuple[str, str]], str, Record]] = []
     for t_index, tenant_doc in enumerate(data["tenants"]):
         tenant = (tenant_doc["org"], tenant_doc["sandbox"])
         store.add_tenant(tenant)
@@ -160,7 +160,7 @@ def load(repo: Repository, data: Any) -> None:
                     errors.append(ErrorItem("duplicate", problem.detail, where))
                     continue
                 # Targets may come later in the file: check references once all are in.
-                pending.append((tenant, container.instance_id, info, refs, where))
+                pending.append((tenant, container.instance_id, info, refs, where, record))
         for d in tenant_doc.get("deletions", []):
             store.put_deletion(
                 tenant,
@@ -173,8 +173,13 @@ def load(repo: Repository, data: Any) -> None:
                     d["pollsLeft"],
                 ),
             )
-    for tenant, container_id, info, refs, where in pending:
+    for tenant, container_id, info, refs, where, _ in pending:
         errors += reference_errors(store, tenant, container_id, info, refs, where + "/_instance")
+    if errors:
+        raise _invalid(errors)
+    for tenant, container_id, info, _refs, where, record in pending:
+        context = RuleContext(store, tenant, container_id, record.instance_id, None)
+        errors += repo.semantic_errors(context, info.id, record.instance, where + "/_instance")
     if errors:
         raise _invalid(errors)
     repo.store = store

@@ -12,6 +12,7 @@ from typing import Any
 from mockxcore import contracts, snapshot
 from mockxcore.config import Config
 from mockxcore.control.clock import Clock
+from mockxcore.offers import rules
 from mockxcore.store import MemoryStore
 from mockxcore.xcore.repository import Repository, Settings
 
@@ -36,7 +37,12 @@ class MockState:
             seed=self.config.seed,
         )
         return Repository(
-            MemoryStore(), self.contracts, self.clock, random.Random(self.config.seed), settings
+            MemoryStore(),
+            self.contracts,
+            self.clock,
+            random.Random(self.config.seed),
+            settings,
+            rules.RULES,
         )
 
     def reset(self) -> None:

@@ -57,7 +57,7 @@ def test_serves_the_demo_data_by_default() -> None:
         [container] = home["_embedded"]["https://ns.adobe.com/experience/xcore/container"]
         listed = requests.get(
             f"{url}/data/core/xcore/{container['instanceId']}/instances",
-            params={"schema": "https://ns.adobe.com/experience/mockxcore/test-item"},
+            params={"schema": "https://ns.adobe.com/experience/offer-management/offer-activity"},
             headers=headers("demo@AdobeOrg"),
         ).json()
         assert listed["_embedded"]["total"] > 0

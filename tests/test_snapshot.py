@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from mockxcore import MockServer, snapshot
 from tests.support import TEST_ITEM, Api
 
+OM = "https://ns.adobe.com/experience/offer-management/"
+
 
 def test_demo_data_is_an_org_sandbox_and_container_with_instances() -> None:
     with MockServer(data="demo") as mock:
@@ -19,7 +21,27 @@ def test_demo_data_is_an_org_sandbox_and_container_with_instances() -> None:
         home = api.session.get(api.root + "/", params={"product": "dma_offers"}).json()
         [container] = home["_embedded"]["https://ns.adobe.com/experience/xcore/container"]
         assert container["productContexts"] == ["dma_offers", "acp"]
-        assert api.list().json()["_embedded"]["total"] >= 3
+        counts = {
+            kind: api.list(schema=OM + kind).json()["_embedded"]["total"]
+            for kind in (
+                "offer-placement",
+                "tag",
+                "personalized-offer",
+                "fallback-offer",
+                "eligibility-rule",
+                "offer-filter",
+                "offer-activity",
+            )
+        }
+        assert counts == {
+            "offer-placement": 3,
+            "tag": 5,
+            "personalized-offer": 12,
+            "fallback-offer": 2,
+            "eligibility-rule": 3,
+            "offer-filter": 3,
+            "offer-activity": 3,
+        }
 
 
 def test_export_import_round_trip_is_lossless() -> None:

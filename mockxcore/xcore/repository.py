@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from mockxcore.contracts import (
     HAL_REQUEST_SCHEMA,
     Contracts,
     SchemaInfo,
+    kind,
     references,
     strip_version,
     values_at,
@@ -54,6 +55,33 @@ class Settings:
 
 
 ANY_ETAG = frozenset({-1})
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a semantic rule may look at besides the instance being written."""
+
+    store: MemoryStore
+    tenant: Tenant
+    container_id: str
+    instance_id: str
+    previous: dict[str, Any] | None
+    """The instance before this write (None on create and on snapshot load)."""
+
+    def target(self, uri: str) -> Record | None:
+        return self.store.get_by_uri(self.tenant, self.container_id, uri)
+
+    def others(self, schema: str) -> list[Record]:
+        """Every other instance of ``schema`` in the container."""
+        return [
+            r
+            for r in self.store.records(self.tenant, self.container_id)
+            if r.schema == schema and r.instance_id != self.instance_id
+        ]
+
+
+Rule = Callable[[RuleContext, dict[str, Any]], list[ErrorItem]]
+"""A semantic rule beyond JSON Schema; its error pointers are relative to ``_instance``."""
 
 
 def parse_etags(header: str | None) -> frozenset[int] | None:
@@ -98,7 +126,9 @@ class Repository:
         clock: Clock,
         rng: random.Random,
         settings: Settings,
+        rules: Mapping[str, Sequence[Rule]] | None = None,
     ) -> None:
+        self.rules = dict(rules or {})
         self.store = store
         self.contracts = contracts
         self.clock = clock
@@ -369,7 +399,7 @@ class Repository:
         if errors:
             raise unprocessable(errors)
         record = self._revision(current, caller, instance, links)
-        refs = self._validate(caller.tenant, container_id, info, record)
+        refs = self._validate(caller.tenant, container_id, info, record, current.instance)
         self.store.replace(caller.tenant, container_id, record, refs, current.etag)
         return record
 
@@ -402,9 +432,17 @@ class Repository:
         return record
 
     def _validate(
-        self, tenant: Tenant, container_id: str, info: SchemaInfo, record: Record
+        self,
+        tenant: Tenant,
+        container_id: str,
+        info: SchemaInfo,
+        record: Record,
+        previous: dict[str, Any] | None = None,
     ) -> list[tuple[str, str]]:
-        """Schema, then referential integrity. Returns the references to store."""
+        """Schema, referential integrity, then the schema's semantic rules.
+
+        Returns the references to store. Each step assumes the previous ones passed.
+        """
         errors = self.contracts.validate(info.id, record.instance, "/_instance")
         if errors:
             raise unprocessable(errors)
@@ -412,7 +450,20 @@ class Repository:
         errors = reference_errors(self.store, tenant, container_id, info, refs, "/_instance")
         if errors:
             raise unprocessable(errors)
+        context = RuleContext(self.store, tenant, container_id, record.instance_id, previous)
+        errors = self.semantic_errors(context, info.id, record.instance, "/_instance")
+        if errors:
+            raise unprocessable(errors)
         return refs
+
+    def semantic_errors(
+        self, context: RuleContext, schema: str, instance: dict[str, Any], prefix: str
+    ) -> list[ErrorItem]:
+        return [
+            ErrorItem(e.rule, e.message, prefix + e.pointer)
+            for rule in self.rules.get(schema, ())
+            for e in rule(context, instance)
+        ]
 
     def _hal_body(self, body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         errors = self.contracts.validate(HAL_REQUEST_SCHEMA, body)
@@ -600,8 +651,8 @@ def reference_errors(
             errors.append(
                 ErrorItem(
                     "reference",
-                    f"{uri} is a {target.schema.rsplit('/', 1)[-1]}; expected "
-                    + " or ".join(sorted(a.rsplit("/", 1)[-1] for a in allowed)),
+                    f"{uri} is a {kind(target.schema)}; expected "
+                    + " or ".join(sorted(kind(a) for a in allowed)),
                     prefix + where,
                 )
             )

@@ -40,17 +40,18 @@ def test_two_servers_have_their_own_ports_and_state() -> None:
 
 
 def test_reset_returns_to_the_start_up_data() -> None:
+    tag = "https://ns.adobe.com/experience/offer-management/tag"
     with MockServer(data="demo") as mock:
         api = Api(mock.url, org="demo@AdobeOrg")
-        before = api.list().json()["_embedded"]["total"]
-        api.create_ok({"xdm:name": "temporary"})
-        assert api.list().json()["_embedded"]["total"] == before + 1
+        before = api.list(schema=tag).json()["_embedded"]["total"]
+        api.create_ok({"xdm:name": "temporary"}, schema=tag)
+        assert api.list(schema=tag).json()["_embedded"]["total"] == before + 1
         mock.reset()
-        assert api.list().json()["_embedded"]["total"] == before
+        assert api.list(schema=tag).json()["_embedded"]["total"] == before
         # Reset over HTTP does the same.
-        api.create_ok({"xdm:name": "temporary"})
+        api.create_ok({"xdm:name": "temporary"}, schema=tag)
         assert requests.post(mock.url + "/__admin/reset").status_code == 200
-        assert api.list().json()["_embedded"]["total"] == before
+        assert api.list(schema=tag).json()["_embedded"]["total"] == before
 
 
 def test_reset_replays_the_same_ids() -> None:
