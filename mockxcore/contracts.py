@@ -33,6 +33,7 @@ from mockxcore.problems import ErrorItem
 CONTAINER_SCHEMA = "https://ns.adobe.com/experience/xcore/container"
 RESULTS_SCHEMA = "https://ns.adobe.com/experience/xcore/hal/results"
 HAL_REQUEST_SCHEMA = "https://ns.adobe.com/experience/xcore/hal-request"
+JSON_PATCH_SCHEMA = "https://ns.adobe.com/experience/xcore/json-patch"
 
 Pattern = tuple[str, ...]
 """A property location inside ``_instance``; ``"*"`` stands for every item of an array."""

@@ -61,104 +61,225 @@ def main() -> None:
         instances.append(made)
         return str(made["_instance"]["@id"])
 
-    web_image = add("offer-placement", {
-        "xdm:name": "Web - homepage hero image",
-        "xdm:description": "Hero slot of the home page. 1200x500, PNG or JPEG.",
-        "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-        "xdm:componentType": IMAGELINK,
-        "xdm:contentTypes": ["image/png", "image/jpeg"],
-    })
-    web_html = add("offer-placement", {
-        "xdm:name": "Web - HTML banner",
-        "xdm:description": "Banner above the checkout summary; self-contained HTML.",
-        "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-        "xdm:componentType": HTML,
-        "xdm:contentTypes": ["text/html"],
-    })
-    email_text = add("offer-placement", {
-        "xdm:name": "Email - newsletter text line",
-        "xdm:description": "One line of plain text under the newsletter greeting.",
-        "xdm:channel": "https://ns.adobe.com/xdm/channels/email",
-        "xdm:componentType": TEXT,
-        "xdm:contentTypes": ["text/plain"],
-    })
-    tags = {name: add("tag", {"xdm:name": name}) for name in
-            ["credit card", "travel", "loyalty", "seasonal", "new customers"]}
+    web_image = add(
+        "offer-placement",
+        {
+            "xdm:name": "Web - homepage hero image",
+            "xdm:description": "Hero slot of the home page. 1200x500, PNG or JPEG.",
+            "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
+            "xdm:componentType": IMAGELINK,
+            "xdm:contentTypes": ["image/png", "image/jpeg"],
+        },
+    )
+    web_html = add(
+        "offer-placement",
+        {
+            "xdm:name": "Web - HTML banner",
+            "xdm:description": "Banner above the checkout summary; self-contained HTML.",
+            "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
+            "xdm:componentType": HTML,
+            "xdm:contentTypes": ["text/html"],
+        },
+    )
+    email_text = add(
+        "offer-placement",
+        {
+            "xdm:name": "Email - newsletter text line",
+            "xdm:description": "One line of plain text under the newsletter greeting.",
+            "xdm:channel": "https://ns.adobe.com/xdm/channels/email",
+            "xdm:componentType": TEXT,
+            "xdm:contentTypes": ["text/plain"],
+        },
+    )
+    tags = {
+        name: add("tag", {"xdm:name": name})
+        for name in ["credit card", "travel", "loyalty", "seasonal", "new customers"]
+    }
     rules = [
-        add("eligibility-rule", {
-            "xdm:name": "Gold or platinum members",
-            "xdm:description": "Loyalty members in the two top tiers.",
-            "xdm:condition": {"xdm:type": "PQL", "xdm:format": "pql/text",
-                              "xdm:value": 'membership.status in ["gold", "platinum"]'},
-        }),
-        add("eligibility-rule", {
-            "xdm:name": "Adults in North America",
-            "xdm:condition": {"xdm:type": "PQL", "xdm:format": "pql/text",
-                              "xdm:value": 'person.age >= 21 and '
-                                           'homeAddress.countryCode in ["US", "CA"]'},
-        }),
-        add("eligibility-rule", {
-            "xdm:name": "Eligible for a free flight upgrade",
-            "xdm:description": "Elite members who flew more than three times in six months.",
-            "xdm:condition": {"xdm:type": "PQL", "xdm:format": "pql/text",
-                              "xdm:value": 'membership.status = "elite" and '
-                                           '(select e from xEvent where e.type = "flight" and '
-                                           'e.timestamp occurs <= 6 months before now)'
-                                           '.count() > 3'},
-        }),
+        add(
+            "eligibility-rule",
+            {
+                "xdm:name": "Gold or platinum members",
+                "xdm:description": "Loyalty members in the two top tiers.",
+                "xdm:condition": {
+                    "xdm:type": "PQL",
+                    "xdm:format": "pql/text",
+                    "xdm:value": 'membership.status in ["gold", "platinum"]',
+                },
+            },
+        ),
+        add(
+            "eligibility-rule",
+            {
+                "xdm:name": "Adults in North America",
+                "xdm:condition": {
+                    "xdm:type": "PQL",
+                    "xdm:format": "pql/text",
+                    "xdm:value": 'person.age >= 21 and homeAddress.countryCode in ["US", "CA"]',
+                },
+            },
+        ),
+        add(
+            "eligibility-rule",
+            {
+                "xdm:name": "Eligible for a free flight upgrade",
+                "xdm:description": "Elite members who flew more than three times in six months.",
+                "xdm:condition": {
+                    "xdm:type": "PQL",
+                    "xdm:format": "pql/text",
+                    "xdm:value": 'membership.status = "elite" and '
+                    '(select e from xEvent where e.type = "flight" and '
+                    "e.timestamp occurs <= 6 months before now)"
+                    ".count() > 3",
+                },
+            },
+        ),
     ]
 
     def representations(placements: list[str]) -> list[dict[str, Any]]:
         made = []
         for placement in placements:
             if placement == web_image:
-                component = {"@type": IMAGELINK, "dc:format": "image/png", "dc:language": ["en"],
-                             "repo:name": fake.file_name(extension="png"),
-                             "repo:resolveURL": fake.image_url(width=1200, height=500),
-                             "xdm:linkURL": fake.url() + fake.slug()}
+                component = {
+                    "@type": IMAGELINK,
+                    "dc:format": "image/png",
+                    "dc:language": ["en"],
+                    "repo:name": fake.file_name(extension="png"),
+                    "repo:resolveURL": fake.image_url(width=1200, height=500),
+                    "xdm:linkURL": fake.url() + fake.slug(),
+                }
             elif placement == web_html:
-                component = {"@type": HTML, "dc:format": "text/html", "dc:language": ["en"],
-                             "xdm:content": f"<div class=\"banner\"><h2>{fake.catch_phrase()}"
-                                            f"</h2><p>{fake.sentence()}</p></div>"}
+                component = {
+                    "@type": HTML,
+                    "dc:format": "text/html",
+                    "dc:language": ["en"],
+                    "xdm:content": f'<div class="banner"><h2>{fake.catch_phrase()}'
+                    f"</h2><p>{fake.sentence()}</p></div>",
+                }
             else:
-                component = {"@type": TEXT, "dc:format": "text/plain", "dc:language": ["en"],
-                             "xdm:copyline": fake.sentence(nb_words=8)}
+                component = {
+                    "@type": TEXT,
+                    "dc:format": "text/plain",
+                    "dc:language": ["en"],
+                    "xdm:copyline": fake.sentence(nb_words=8),
+                }
             made.append({"xdm:placement": placement, "xdm:components": [component]})
         return made
 
     plans = [
         # name hint, status, placements, tags, window, caps, priority, rule
-        ("card", "approved", [web_image, email_text], ["credit card", "loyalty"],
-         ("2024-01-01", "2030-12-31"), (100000, 3), 50, 0),
-        ("card", "approved", [web_image, web_html], ["credit card", "new customers"],
-         ("2024-01-01", "2030-12-31"), (None, 5), 40, None),
-        ("travel", "approved", [web_image, email_text], ["travel", "loyalty"],
-         ("2024-03-01", "2030-06-30"), None, 60, 2),
-        ("travel", "approved", [web_image, web_html], ["travel", "seasonal"],
-         ("2024-01-01", "2030-12-31"), (5000, None), 30, None),
-        ("sale", "approved", [web_html, email_text], ["seasonal"],
-         ("2024-01-01", "2030-12-31"), None, 30, None),
-        ("sale", "approved", [web_image], ["seasonal", "loyalty"],
-         ("2024-01-01", "2030-12-31"), (250, 1), 20, 1),
-        ("welcome", "approved", [web_image, web_html, email_text], ["new customers"],
-         ("2024-01-01", "2030-12-31"), None, 10, None),
-        ("loyalty", "approved", [email_text], ["loyalty", "credit card"],
-         None, (None, 2), 70, 0),
-        ("card", "draft", [web_image], ["credit card"], ("2024-01-01", "2030-12-31"), None,
-         90, None),
+        (
+            "card",
+            "approved",
+            [web_image, email_text],
+            ["credit card", "loyalty"],
+            ("2024-01-01", "2030-12-31"),
+            (100000, 3),
+            50,
+            0,
+        ),
+        (
+            "card",
+            "approved",
+            [web_image, web_html],
+            ["credit card", "new customers"],
+            ("2024-01-01", "2030-12-31"),
+            (None, 5),
+            40,
+            None,
+        ),
+        (
+            "travel",
+            "approved",
+            [web_image, email_text],
+            ["travel", "loyalty"],
+            ("2024-03-01", "2030-06-30"),
+            None,
+            60,
+            2,
+        ),
+        (
+            "travel",
+            "approved",
+            [web_image, web_html],
+            ["travel", "seasonal"],
+            ("2024-01-01", "2030-12-31"),
+            (5000, None),
+            30,
+            None,
+        ),
+        (
+            "sale",
+            "approved",
+            [web_html, email_text],
+            ["seasonal"],
+            ("2024-01-01", "2030-12-31"),
+            None,
+            30,
+            None,
+        ),
+        (
+            "sale",
+            "approved",
+            [web_image],
+            ["seasonal", "loyalty"],
+            ("2024-01-01", "2030-12-31"),
+            (250, 1),
+            20,
+            1,
+        ),
+        (
+            "welcome",
+            "approved",
+            [web_image, web_html, email_text],
+            ["new customers"],
+            ("2024-01-01", "2030-12-31"),
+            None,
+            10,
+            None,
+        ),
+        ("loyalty", "approved", [email_text], ["loyalty", "credit card"], None, (None, 2), 70, 0),
+        (
+            "card",
+            "draft",
+            [web_image],
+            ["credit card"],
+            ("2024-01-01", "2030-12-31"),
+            None,
+            90,
+            None,
+        ),
         ("travel", "draft", [email_text], ["travel"], None, None, 5, None),
-        ("sale", "archived", [web_image, web_html], ["seasonal"], ("2023-11-01", "2023-12-31"),
-         None, 80, None),
-        ("welcome", "archived", [email_text], ["new customers"], ("2023-01-01", "2023-06-30"),
-         (1000, None), 15, None),
+        (
+            "sale",
+            "archived",
+            [web_image, web_html],
+            ["seasonal"],
+            ("2023-11-01", "2023-12-31"),
+            None,
+            80,
+            None,
+        ),
+        (
+            "welcome",
+            "archived",
+            [email_text],
+            ["new customers"],
+            ("2023-01-01", "2023-06-30"),
+            (1000, None),
+            15,
+            None,
+        ),
     ]
     offers = []
     for hint, status, placements, tag_names, window, caps, priority, rule in plans:
-        name = {"card": f"{fake.company()} {rng.choice(['Gold', 'Platinum', 'Cashback'])} card",
-                "travel": f"{fake.city()} getaway",
-                "sale": f"{fake.color_name()} {rng.choice(['week', 'weekend', 'flash'])} sale",
-                "welcome": f"Welcome to {fake.company()}",
-                "loyalty": f"{fake.first_name()}'s loyalty bonus"}[hint]
+        name = {
+            "card": f"{fake.company()} {rng.choice(['Gold', 'Platinum', 'Cashback'])} card",
+            "travel": f"{fake.city()} getaway",
+            "sale": f"{fake.color_name()} {rng.choice(['week', 'weekend', 'flash'])} sale",
+            "welcome": f"Welcome to {fake.company()}",
+            "loyalty": f"{fake.first_name()}'s loyalty bonus",
+        }[hint]
         body: dict[str, Any] = {
             "xdm:name": name,
             "xdm:description": fake.catch_phrase(),
@@ -179,57 +300,109 @@ def main() -> None:
         if caps:
             global_cap, profile_cap = caps
             body["xdm:cappingConstraint"] = {
-                k: v for k, v in (("xdm:globalCap", global_cap), ("xdm:profileCap", profile_cap))
+                k: v
+                for k, v in (("xdm:globalCap", global_cap), ("xdm:profileCap", profile_cap))
                 if v is not None
             }
         offers.append(add("personalized-offer", body))
 
-    web_fallback = add("fallback-offer", {
-        "xdm:name": "Default web content",
-        "xdm:status": "approved",
-        "xdm:representations": representations([web_image, web_html]),
-    })
-    email_fallback = add("fallback-offer", {
-        "xdm:name": "Default newsletter line",
-        "xdm:status": "approved",
-        "xdm:representations": representations([email_text]),
-    })
-    by_offers = add("offer-filter", {"xdm:name": "Newsletter picks", "xdm:filterType": "offers",
-                                     "ids": [offers[0], offers[2], offers[4], offers[7]]})
-    any_tags = add("offer-filter", {"xdm:name": "Cards and travel", "xdm:filterType": "anyTags",
-                                    "ids": [tags["credit card"], tags["travel"]]})
-    all_tags = add("offer-filter", {"xdm:name": "Seasonal loyalty", "xdm:filterType": "allTags",
-                                    "ids": [tags["seasonal"], tags["loyalty"]]})
-    add("offer-activity", {
-        "xdm:name": "Homepage hero", "xdm:status": "live",
-        "xdm:startDate": "2024-01-01T00:00:00.000Z", "xdm:endDate": "2030-12-31T23:59:59.999Z",
-        "xdm:placement": web_image, "xdm:filter": any_tags, "xdm:fallback": web_fallback,
-    })
-    add("offer-activity", {
-        "xdm:name": "Newsletter line", "xdm:status": "live",
-        "xdm:startDate": "2024-01-01T00:00:00.000Z", "xdm:endDate": "2030-12-31T23:59:59.999Z",
-        "xdm:placement": email_text, "xdm:filter": by_offers, "xdm:fallback": email_fallback,
-    })
-    add("offer-activity", {
-        "xdm:name": "Checkout banner (in preparation)", "xdm:status": "draft",
-        "xdm:placement": web_html, "xdm:filter": all_tags, "xdm:fallback": web_fallback,
-    })
+    web_fallback = add(
+        "fallback-offer",
+        {
+            "xdm:name": "Default web content",
+            "xdm:status": "approved",
+            "xdm:representations": representations([web_image, web_html]),
+        },
+    )
+    email_fallback = add(
+        "fallback-offer",
+        {
+            "xdm:name": "Default newsletter line",
+            "xdm:status": "approved",
+            "xdm:representations": representations([email_text]),
+        },
+    )
+    by_offers = add(
+        "offer-filter",
+        {
+            "xdm:name": "Newsletter picks",
+            "xdm:filterType": "offers",
+            "ids": [offers[0], offers[2], offers[4], offers[7]],
+        },
+    )
+    any_tags = add(
+        "offer-filter",
+        {
+            "xdm:name": "Cards and travel",
+            "xdm:filterType": "anyTags",
+            "ids": [tags["credit card"], tags["travel"]],
+        },
+    )
+    all_tags = add(
+        "offer-filter",
+        {
+            "xdm:name": "Seasonal loyalty",
+            "xdm:filterType": "allTags",
+            "ids": [tags["seasonal"], tags["loyalty"]],
+        },
+    )
+    add(
+        "offer-activity",
+        {
+            "xdm:name": "Homepage hero",
+            "xdm:status": "live",
+            "xdm:startDate": "2024-01-01T00:00:00.000Z",
+            "xdm:endDate": "2030-12-31T23:59:59.999Z",
+            "xdm:placement": web_image,
+            "xdm:filter": any_tags,
+            "xdm:fallback": web_fallback,
+        },
+    )
+    add(
+        "offer-activity",
+        {
+            "xdm:name": "Newsletter line",
+            "xdm:status": "live",
+            "xdm:startDate": "2024-01-01T00:00:00.000Z",
+            "xdm:endDate": "2030-12-31T23:59:59.999Z",
+            "xdm:placement": email_text,
+            "xdm:filter": by_offers,
+            "xdm:fallback": email_fallback,
+        },
+    )
+    add(
+        "offer-activity",
+        {
+            "xdm:name": "Checkout banner (in preparation)",
+            "xdm:status": "draft",
+            "xdm:placement": web_html,
+            "xdm:filter": all_tags,
+            "xdm:fallback": web_fallback,
+        },
+    )
 
     snapshot = {
         "mockxcore": "snapshot/1",
-        "tenants": [{
-            "org": "demo@AdobeOrg",
-            "sandbox": "prod",
-            "containers": [{
-                "instanceId": CONTAINER_ID,
-                "productContexts": ["dma_offers", "acp"],
-                "repo:createdDate": CREATED,
-                "repo:createdBy": "demo-admin@techacct.adobe.com",
-                "repo:createdByClientId": "mockxcore-demo",
-                "_instance": {"repo:name": "Demo decisioning container", "dataCenter": "VA7"},
-                "instances": instances,
-            }],
-        }],
+        "tenants": [
+            {
+                "org": "demo@AdobeOrg",
+                "sandbox": "prod",
+                "containers": [
+                    {
+                        "instanceId": CONTAINER_ID,
+                        "productContexts": ["dma_offers", "acp"],
+                        "repo:createdDate": CREATED,
+                        "repo:createdBy": "demo-admin@techacct.adobe.com",
+                        "repo:createdByClientId": "mockxcore-demo",
+                        "_instance": {
+                            "repo:name": "Demo decisioning container",
+                            "dataCenter": "VA7",
+                        },
+                        "instances": instances,
+                    }
+                ],
+            }
+        ],
     }
     json.dump(snapshot, sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")

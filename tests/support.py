@@ -119,3 +119,75 @@ class Api:
                 return items
             response = self.follow(nxt["href"])
         raise AssertionError("paging did not end")
+
+
+class OpenApiChecker:
+    """Checks real responses against the OpenAPI document the mock publishes.
+
+    Finds the operation by method and path template, the response by status, the media type
+    by the response's Content-Type essence, and validates the JSON body against its schema.
+    """
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        import re
+
+        from jsonschema import Draft202012Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        self.document = document
+        resource = Resource.from_contents(document, default_specification=DRAFT202012)
+        self._registry = Registry().with_resource("urn:openapi", resource)
+        self._validator_class = Draft202012Validator
+        self._routes = [
+            (re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"), template)
+            for template in document["paths"]
+        ]
+        self.checked = 0
+
+    def operation(self, method: str, path: str) -> dict[str, Any]:
+        for pattern, template in self._routes:
+            if pattern.match(path):
+                operations = self.document["paths"][template]
+                if method.lower() in operations:
+                    found: dict[str, Any] = operations[method.lower()]
+                    return found
+        raise AssertionError(f"{method} {path} is not in the OpenAPI document")
+
+    def _pointer(self, method: str, path: str, status: str, media: str) -> str:
+        template = next(
+            t
+            for p, t in self._routes
+            if p.match(path) and method.lower() in self.document["paths"][t]
+        )
+        parts = ["paths", template, method.lower(), "responses", status, "content", media, "schema"]
+        return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+    def check(self, response: requests.Response) -> None:
+        from urllib.parse import urlsplit
+
+        request = response.request
+        path = urlsplit(request.url).path
+        operation = self.operation(str(request.method), path)
+        spec = operation["responses"].get(str(response.status_code))
+        assert spec is not None, (
+            f"{request.method} {path} answered {response.status_code}, "
+            f"which the document does not list: {response.text[:300]}"
+        )
+        content = spec.get("content")
+        if not content:
+            return
+        essence = response.headers.get("Content-Type", "").split(";")[0].strip()
+        media = next((m for m in content if m.split(";")[0].strip() == essence), None)
+        assert media is not None, f"{path}: Content-Type {essence} not documented"
+        location = self._pointer(str(request.method), path, str(response.status_code), media)
+        validator = self._validator_class(
+            {"$ref": "urn:openapi#" + location}, registry=self._registry
+        )
+        errors = sorted(validator.iter_errors(response.json()), key=lambda e: e.path)
+        assert not errors, f"{request.method} {path} {response.status_code}: {errors[0]}"
+        self.checked += 1
+
+    def hook(self, response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:
+        self.check(response)
+        return response

@@ -30,3 +30,12 @@ async def export_state(request: web.Request) -> web.Response:
 async def import_state(request: web.Request) -> web.Response:
     state_of(request).import_(await read_json(request))
     return respond({"status": "imported"})
+
+
+@routes.get("/__admin/openapi.json")
+async def openapi_document(request: web.Request) -> web.Response:
+    # Imported here so that ``python -m mockxcore.openapi`` is not already imported by then.
+    from mockxcore import openapi
+
+    document = openapi.build(state_of(request).contracts, f"{request.scheme}://{request.host}")
+    return respond(document)

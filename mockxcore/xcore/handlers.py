@@ -123,37 +123,41 @@ async def list_containers(request: web.Request) -> web.Response:
     return respond(body, content_type=mt.RESULTS)
 
 
-@routes.get(ROOT + "/containers/{cid}")
+@routes.get(ROOT + "/containers/{containerId}")
 async def read_container(request: web.Request) -> web.StreamResponse:
-    record = _repo(request).container(caller_of(request), request.match_info["cid"])
+    record = _repo(request).container(caller_of(request), request.match_info["containerId"])
     return _read(request, record, record.instance_id)
 
 
-@routes.put(ROOT + "/containers/{cid}")
+@routes.put(ROOT + "/containers/{containerId}")
 async def replace_container(request: web.Request) -> web.Response:
     _container_schema(request)
     mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
     if_match = parse_etags(request.headers.get("If-Match"))
     record = _repo(request).replace_container(
-        caller_of(request), request.match_info["cid"], await read_json(request), if_match
+        caller_of(request), request.match_info["containerId"], await read_json(request), if_match
     )
     return _receipt(request, record)
 
 
-@routes.delete(ROOT + "/containers/{cid}")
+@routes.delete(ROOT + "/containers/{containerId}")
 async def delete_container(request: web.Request) -> web.Response:
-    deletion = _repo(request).delete_container(caller_of(request), request.match_info["cid"])
+    deletion = _repo(request).delete_container(
+        caller_of(request), request.match_info["containerId"]
+    )
     return _deletion_answer(request, deletion, done=False)
 
 
-@routes.get(ROOT + "/deletions/{sid}")
+@routes.get(ROOT + "/deletions/{statusId}")
 async def poll_deletion(request: web.Request) -> web.Response:
-    deletion, done = _repo(request).poll_deletion(caller_of(request), request.match_info["sid"])
+    deletion, done = _repo(request).poll_deletion(
+        caller_of(request), request.match_info["statusId"]
+    )
     return _deletion_answer(request, deletion, done)
 
 
 # -- instances -----------------------------------------------------------------------------
-@routes.post(ROOT + "/{cid}/instances")
+@routes.post(ROOT + "/{containerId}/instances")
 async def create_instance(request: web.Request) -> web.Response:
     schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
     if schema is None:
@@ -164,14 +168,14 @@ async def create_instance(request: web.Request) -> web.Response:
             [ErrorItem("content-type", "missing schema parameter", "/headers/Content-Type")],
         )
     mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
-    cid = request.match_info["cid"]
+    cid = request.match_info["containerId"]
     record = _repo(request).create(caller_of(request), cid, schema, await read_json(request))
     return _receipt(request, record, status=201, location=f"{cid}/instances/{record.instance_id}")
 
 
 async def _page(request: web.Request, *, search: bool) -> web.Response:
     mt.negotiate(request.headers.get("Accept"), mt.HAL, RESULTS_SCHEMA)
-    cid = request.match_info["cid"]
+    cid = request.match_info["containerId"]
     repo = _repo(request)
     params = query_params(request)
     query, page = repo.query(caller_of(request), cid, params, search=search)
@@ -183,32 +187,32 @@ async def _page(request: web.Request, *, search: bool) -> web.Response:
     return respond(body, content_type=mt.RESULTS)
 
 
-@routes.get(ROOT + "/{cid}/instances")
+@routes.get(ROOT + "/{containerId}/instances")
 async def list_instances(request: web.Request) -> web.Response:
     return await _page(request, search=False)
 
 
-@routes.get(ROOT + "/{cid}/queries/core/search")
+@routes.get(ROOT + "/{containerId}/queries/core/search")
 async def search_instances(request: web.Request) -> web.Response:
     return await _page(request, search=True)
 
 
-@routes.get(ROOT + "/{cid}/instances/{iid}")
+@routes.get(ROOT + "/{containerId}/instances/{instanceId}")
 async def read_instance(request: web.Request) -> web.StreamResponse:
-    cid = request.match_info["cid"]
-    record = _repo(request).get(caller_of(request), cid, request.match_info["iid"])
+    cid = request.match_info["containerId"]
+    record = _repo(request).get(caller_of(request), cid, request.match_info["instanceId"])
     return _read(request, record, cid)
 
 
-@routes.put(ROOT + "/{cid}/instances/{iid}")
+@routes.put(ROOT + "/{containerId}/instances/{instanceId}")
 async def replace_instance(request: web.Request) -> web.Response:
     schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
     mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
     if_match = parse_etags(request.headers.get("If-Match"))
     record = _repo(request).replace(
         caller_of(request),
-        request.match_info["cid"],
-        request.match_info["iid"],
+        request.match_info["containerId"],
+        request.match_info["instanceId"],
         schema,
         await read_json(request),
         if_match,
@@ -216,7 +220,7 @@ async def replace_instance(request: web.Request) -> web.Response:
     return _receipt(request, record)
 
 
-@routes.patch(ROOT + "/{cid}/instances/{iid}")
+@routes.patch(ROOT + "/{containerId}/instances/{instanceId}")
 async def patch_instance(request: web.Request) -> web.Response:
     mt.request_schema(
         request.headers.get("Content-Type"), (mt.PATCH_HAL, "application/json-patch+json")
@@ -225,17 +229,17 @@ async def patch_instance(request: web.Request) -> web.Response:
     if_match = parse_etags(request.headers.get("If-Match"))
     record = _repo(request).patch(
         caller_of(request),
-        request.match_info["cid"],
-        request.match_info["iid"],
+        request.match_info["containerId"],
+        request.match_info["instanceId"],
         await read_json(request),
         if_match,
     )
     return _receipt(request, record)
 
 
-@routes.delete(ROOT + "/{cid}/instances/{iid}")
+@routes.delete(ROOT + "/{containerId}/instances/{instanceId}")
 async def delete_instance(request: web.Request) -> web.Response:
     deletion = _repo(request).delete(
-        caller_of(request), request.match_info["cid"], request.match_info["iid"]
+        caller_of(request), request.match_info["containerId"], request.match_info["instanceId"]
     )
     return _deletion_answer(request, deletion, done=False)
