@@ -1,25 +1,63 @@
 """Build the aiohttp application of one mock from a :class:`~mockxcore.config.Config`.
 
-Middlewares, outermost first: request-id echo, problem rendering, caller identification.
+Middlewares, outermost first:
+
+1. control -- journals every request and answer, applies latency and fault rules (which may
+   answer instead of the handler, delay, or break the connection);
+2. edge -- renders errors as ``application/problem+json`` and echoes ``x-request-id``;
+3. caller -- identifies the org, sandbox and account of ``/data/`` requests.
 """
 
 from __future__ import annotations
 
+import aiohttp_cors
 from aiohttp import web
 
 from mockxcore.config import Config
 from mockxcore.control import admin
+from mockxcore.control.middleware import control_middleware
 from mockxcore.state import MockState
-from mockxcore.web import STATE, caller_middleware, problem_middleware, request_id_middleware
+from mockxcore.target import handlers as target
+from mockxcore.target.proxy import proxy_middleware
+from mockxcore.web import STATE, caller_middleware, edge_middleware
 from mockxcore.xcore import handlers as xcore
+
+EXPOSED_HEADERS = ("ETag", "Location", "Content-Base", "Retry-After", "x-request-id")
 
 
 def build_app(config: Config, state: MockState | None = None) -> web.Application:
     app = web.Application(
         client_max_size=config.max_body,
-        middlewares=[request_id_middleware, problem_middleware, caller_middleware],
+        # proxy: requests in proxy form (or CONNECT) for hosts the mock does not stand in for
+        middlewares=[control_middleware, edge_middleware, proxy_middleware, caller_middleware],
     )
     app[STATE] = state or MockState(config)
     app.add_routes(admin.routes)
     app.add_routes(xcore.routes)
+    app.add_routes(target.routes)
+    if config.cors:
+        _allow_cross_origin(app)
+    app.on_cleanup.append(_close_journal)
     return app
+
+
+def _allow_cross_origin(app: web.Application) -> None:
+    """Any origin may call any route (a browser app on another port, during development)."""
+    cors = aiohttp_cors.setup(
+        app,
+        defaults={
+            "*": aiohttp_cors.ResourceOptions(  # type: ignore[no-untyped-call]
+                allow_credentials=False,
+                expose_headers=EXPOSED_HEADERS,
+                allow_headers="*",
+                allow_methods="*",
+                max_age=600,
+            )
+        },
+    )
+    for route in list(app.router.routes()):
+        cors.add(route)
+
+
+async def _close_journal(app: web.Application) -> None:
+    app[STATE].journal.close()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -16,6 +18,8 @@ from mockxcore.app import build_app
 from mockxcore.auth import AUTH_MODES
 from mockxcore.config import Config
 from mockxcore.problems import Problem
+from mockxcore.runner import Runner
+from mockxcore.target.tls import TlsSite
 
 DEFAULT_PORT = 4010
 
@@ -78,8 +82,60 @@ def _parser() -> argparse.ArgumentParser:
         metavar="BYTES",
         help="largest accepted request body (default 1 MiB)",
     )
+    serve.add_argument(
+        "--delete-after",
+        metavar="DURATION",
+        help="time-based deletes: the outcome shows this long after the DELETE ('2s')",
+    )
+    serve.add_argument(
+        "--latency",
+        metavar="DELAY",
+        help="delay every answer: '40ms', 'uniform:min=10ms,max=50ms', "
+        "'lognormal:median=30ms,sigma=0.4'",
+    )
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='a fault rule, e.g. \'{"method": "PATCH", "action": "conflict", "times": 1}\' '
+        "(repeatable)",
+    )
+    serve.add_argument(
+        "--record", metavar="FILE", help="append every journal entry to FILE as JSON Lines"
+    )
+    serve.add_argument(
+        "--journal-size", type=int, default=1000, metavar="N", help="entries kept (default 1000)"
+    )
+    serve.add_argument(
+        "--cors",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="answer CORS preflights and allow any origin (default on)",
+    )
+    serve.add_argument(
+        "--tls",
+        action="store_true",
+        help="also speak HTTPS on the port and answer CONNECT tunnels for Adobe hosts, with a "
+        "local CA whose certificate file is printed on start-up",
+    )
+    serve.add_argument(
+        "--target-client",
+        metavar="CODE",
+        help="Target client of Delivery API calls that do not say which client they are for",
+    )
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
+
+
+def _fault(text: str) -> dict[str, Any]:
+    try:
+        rule = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"--fault {text!r} is not JSON: {exc}") from None
+    if not isinstance(rule, dict):
+        raise ValueError(f"--fault {text!r} is not a JSON object")
+    return rule
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -93,23 +149,35 @@ def _config(args: argparse.Namespace) -> Config:
         auth=args.auth,
         auto_container=not args.no_auto_container,
         delete_polls=args.delete_polls,
+        delete_after=args.delete_after,
+        latency=args.latency,
+        faults=[_fault(text) for text in args.fault],
+        record=args.record,
+        journal_size=args.journal_size,
+        cors=args.cors,
+        tls=args.tls,
+        target_client=args.target_client,
         max_body=args.max_body,
     )
 
 
 async def _serve(config: Config, verbose: bool) -> None:
     app = build_app(config)
-    runner = web.AppRunner(
+    runner = Runner(
         app,
         access_log=logging.getLogger("aiohttp.access") if verbose else None,
         shutdown_timeout=3.0,
     )
     await runner.setup()
-    site = web.TCPSite(runner, config.host, config.port)
+    site: web.BaseSite = web.TCPSite(runner, config.host, config.port)
+    if config.tls:
+        site = TlsSite(runner, config.host, config.port)
     await site.start()
     host, port = runner.addresses[0][:2]
     shown = f"[{host}]" if ":" in host else host
     print(f"mockxcore listening on http://{shown}:{port}", flush=True)
+    if isinstance(site, TlsSite):
+        print(f"mockxcore TLS CA certificate: {site.ca_path}", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -135,10 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mockxcore: {exc}", file=sys.stderr)
             return 2
         except OSError as exc:
-            print(
-                f"mockxcore: cannot listen on {args.host}:{args.port}: {exc.strerror}",
-                file=sys.stderr,
-            )
+            where = exc.filename or f"{args.host}:{args.port}"
+            print(f"mockxcore: cannot use {where}: {exc.strerror}", file=sys.stderr)
             return 1
         return 0
     return 2

@@ -21,6 +21,19 @@ class Config:
     auth: str = "headers"
     auto_container: bool = True
     delete_polls: int = 1
+    delete_after: str | None = None
+    """Time-based deletes: the outcome shows this long after the DELETE (by the mock's clock)."""
+    latency: str | dict[str, Any] | None = None
+    """Default delay (``40ms``, ``lognormal:median=30ms,sigma=0.4``) or a latency document."""
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    journal_size: int = 1000
+    record: str | Path | None = None
+    """Stream the journal to this JSON Lines file."""
+    cors: bool = False
+    tls: bool = False
+    """Also speak HTTPS and answer CONNECT tunnels for Adobe hosts (a local CA, made at start)."""
+    target_client: str | None = None
+    """The Target client of Delivery API calls that do not say which client they are for."""
     default_limit: int = 20
     max_limit: int = 1000
     max_body: int = 1 << 20
@@ -32,3 +45,5 @@ class Config:
             raise ValueError("delete_polls counts the DELETE's own 202, so it is at least 1")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("default_limit must be between 1 and max_limit")
+        if not 1 <= self.journal_size <= 1_000_000:
+            raise ValueError("journal_size must be between 1 and 1,000,000")

@@ -26,6 +26,7 @@ from mockxcore.contracts import (
     RESULTS_SCHEMA,
     Contracts,
 )
+from mockxcore.target.openapi import paths as target_paths
 from mockxcore.xcore import mediatypes as mt
 
 NS = "https://ns.adobe.com/experience/"
@@ -37,6 +38,10 @@ DELETE_PENDING = NS + "xcore/delete-pending"
 DELETE_REJECTION = NS + "xcore/delete-rejection"
 PROBLEM = NS + "mockxcore/problem"
 SNAPSHOT = NS + "mockxcore/snapshot"
+FAULT_RULE = NS + "mockxcore/fault-rule"
+LATENCY = NS + "mockxcore/latency"
+CLOCK = NS + "mockxcore/clock"
+JOURNAL_ENTRY = NS + "mockxcore/journal-entry"
 
 
 def component_name(schema_id: str) -> str:
@@ -500,6 +505,8 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                 },
             ),
         },
+        **admin_paths(),
+        **target_paths(),
         "/__admin/openapi.json": {
             "get": _operation(
                 "openapi",
@@ -513,6 +520,120 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                     }
                 },
             )
+        },
+    }
+
+
+def _admin(
+    op_id: str,
+    summary: str,
+    schema: dict[str, Any],
+    *,
+    status: str = "200",
+    body: dict[str, Any] | None = None,
+    problems: tuple[int, ...] = (),
+    parameters: list[Any] | None = None,
+) -> dict[str, Any]:
+    return _operation(
+        op_id,
+        summary,
+        "admin",
+        secured=False,
+        parameters=parameters,
+        body={"application/json": _json(body)} if body is not None else None,
+        responses={
+            status: {"description": summary, "content": {"application/json": _json(schema)}},
+            **_problems(*problems),
+        },
+    )
+
+
+def admin_paths() -> dict[str, Any]:
+    """The control plane: clock, latency, faults, journal."""
+    rules = {"type": "array", "items": ref(FAULT_RULE)}
+    journal = {"type": "array", "items": ref(JOURNAL_ENTRY)}
+    fault_id = _path("faultId", "The id POST /__admin/faults gave the rule")
+    clock_change = {
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"now": {"type": "string", "format": "date-time"}},
+                "required": ["now"],
+                "additionalProperties": False,
+            },
+            {
+                "type": "object",
+                "properties": {"advance": {"type": ["string", "number"]}},
+                "required": ["advance"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    journal_filters = [
+        _query("method", "Only this method", {"type": "string"}),
+        _query("path", "Only paths starting with this", {"type": "string"}),
+        _query("status", "Only this status", {"type": "integer"}),
+    ]
+    return {
+        "/__admin/clock": {
+            "get": _admin("readClock", "The mock's clock", ref(CLOCK)),
+            "put": _admin(
+                "setClock",
+                "Freeze the clock at now, or advance it",
+                ref(CLOCK),
+                body=clock_change,
+                problems=(400,),
+            ),
+            "delete": _admin("unfreezeClock", "Back to wall time", ref(CLOCK)),
+        },
+        "/__admin/latency": {
+            "get": _admin("readLatency", "Latency settings", ref(LATENCY)),
+            "put": _admin(
+                "setLatency",
+                "Replace the latency settings",
+                ref(LATENCY),
+                body=ref(LATENCY),
+                problems=(400,),
+            ),
+            "delete": _admin("clearLatency", "No added latency", ref(LATENCY)),
+        },
+        "/__admin/faults": {
+            "post": _admin(
+                "addFault",
+                "Add a fault rule",
+                ref(FAULT_RULE),
+                status="201",
+                body=ref(FAULT_RULE),
+                problems=(400,),
+            ),
+            "get": _admin("listFaults", "The fault rules and how often each fired", rules),
+            "delete": _admin("clearFaults", "Remove every fault rule", rules),
+        },
+        "/__admin/faults/{faultId}": {
+            "get": _admin(
+                "readFault",
+                "One fault rule",
+                ref(FAULT_RULE),
+                problems=(404,),
+                parameters=[fault_id],
+            ),
+            "delete": _admin(
+                "deleteFault",
+                "Remove one fault rule",
+                ref(FAULT_RULE),
+                problems=(404,),
+                parameters=[fault_id],
+            ),
+        },
+        "/__admin/journal": {
+            "get": _admin(
+                "readJournal",
+                "Recorded requests and answers, oldest first",
+                journal,
+                problems=(400,),
+                parameters=journal_filters,
+            ),
+            "delete": _admin("clearJournal", "Forget every recorded request", journal),
         },
     }
 

@@ -91,6 +91,7 @@ def dump(repo: Repository) -> dict[str, Any]:
                 "instanceId": d.instance_id,
                 "accepted": d.accepted,
                 "pollsLeft": d.polls_left,
+                **({"revealAt": d.reveal_at} if d.reveal_at else {}),
                 "outcome": d.outcome,
             }
             for d in store.deletions(tenant)
@@ -171,6 +172,7 @@ def load(repo: Repository, data: Any) -> None:
                     d["outcome"],
                     d["accepted"],
                     d["pollsLeft"],
+                    d.get("revealAt"),
                 ),
             )
     for tenant, container_id, info, refs, where, _ in pending:

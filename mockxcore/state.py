@@ -1,7 +1,8 @@
 """Everything one mock holds, in one object owned by its event loop.
 
-``MockState`` ties the clock, the seeded RNG, the contracts and the repository together, and
-knows the start-up data so that :meth:`reset` can return to it.
+``MockState`` ties the clock, the seeded RNGs, the contracts, the repository and the control
+plane (journal, faults, latency) together, and knows the start-up data so that :meth:`reset`
+can return to it.
 """
 
 from __future__ import annotations
@@ -9,11 +10,17 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from mockxcore import contracts, snapshot
+from mockxcore import contracts, snapshot, timestamps
 from mockxcore.config import Config
 from mockxcore.control.clock import Clock
+from mockxcore.control.durations import parse_duration
+from mockxcore.control.faults import Faults
+from mockxcore.control.journal import Journal
+from mockxcore.control.latency import Latency
+from mockxcore.control.matching import bad
 from mockxcore.offers import rules
 from mockxcore.store import MemoryStore
+from mockxcore.target.state import TargetState
 from mockxcore.xcore.repository import Repository, Settings
 
 
@@ -25,12 +32,25 @@ class MockState:
             s if isinstance(s, dict) else contracts.read_schema(s) for s in config.schemas
         )
         self.startup = snapshot.merge(snapshot.read(p) for p in config.data)
+        self.journal = Journal(config.journal_size, config.record)
+        self._start_controls()
         self.repository = self._fresh_repository()
         snapshot.load(self.repository, self.startup)
+        self.target = TargetState(config, self.contracts)
+
+    def _start_controls(self) -> None:
+        # Latency and fault draws have their own seeded stream, so turning faults on or off
+        # does not change the ids the repository generates.
+        self.control_rng = random.Random(f"{self.config.seed}:control")
+        self.latency = Latency.from_dict(self.config.latency or {})
+        self.faults = Faults()
+        self.faults.replace_all(list(self.config.faults))
 
     def _fresh_repository(self) -> Repository:
+        after = parse_duration(self.config.delete_after) if self.config.delete_after else None
         settings = Settings(
             delete_polls=self.config.delete_polls,
+            delete_after=after,
             auto_container=self.config.auto_container,
             default_limit=self.config.default_limit,
             max_limit=self.config.max_limit,
@@ -46,14 +66,44 @@ class MockState:
         )
 
     def reset(self) -> None:
-        """Back to the start-up data, ids and RNG sequence included."""
+        """Back to the start-up data and settings: ids, RNG sequences, faults, latency, clock,
+        and an empty journal."""
         repository = self._fresh_repository()
         snapshot.load(repository, self.startup)
         self.repository = repository
+        self.target = TargetState(self.config, self.contracts)
+        self._start_controls()
+        self.clock.unfreeze()
+        self.journal.clear()
 
     def export(self) -> dict[str, Any]:
-        return snapshot.dump(self.repository)
+        document = snapshot.dump(self.repository)
+        document["clock"] = (
+            {"frozen": True, "now": timestamps.format(self.clock.now())}
+            if self.clock.frozen
+            else {"frozen": False}
+        )
+        document["faults"] = [rule.to_dict() for rule in self.faults.rules]
+        document["latency"] = self.latency.to_dict()
+        return document
 
     def import_(self, data: Any) -> None:
-        """Replace all state with a snapshot; on any error nothing changes."""
+        """Replace all state with a snapshot. Everything is checked first: on any error,
+        nothing changes."""
+        if not isinstance(data, dict):
+            raise bad("", "a snapshot is a JSON object")
+        faults = Faults()
+        faults.replace_all(list(data.get("faults") or []))
+        latency = Latency.from_dict(data.get("latency") or {})
+        frozen_at = None
+        clock = data.get("clock") or {"frozen": False}
+        if isinstance(clock, dict) and clock.get("frozen"):
+            frozen_at = timestamps.parse(str(clock.get("now", "")))
+            if frozen_at is None:
+                raise bad("/clock/now", "a frozen clock needs now: an RFC 3339 instant")
         snapshot.load(self.repository, data)
+        self.faults, self.latency = faults, latency
+        if frozen_at is not None:
+            self.clock.freeze(frozen_at)
+        else:
+            self.clock.unfreeze()

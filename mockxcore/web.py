@@ -1,7 +1,7 @@
 """HTTP plumbing shared by every part of the mock: JSON in, JSON out, errors as problems.
 
 Handlers stay thin because of this module: :func:`read_json` turns a malformed body into a
-400, :func:`respond` writes JSON with orjson, and :func:`problem_middleware` turns any
+400, :func:`respond` writes JSON with orjson, and :func:`edge_middleware` turns any
 :class:`~mockxcore.problems.Problem` (or aiohttp's own 404/405/413) into a problem body, and
 an unexpected exception into a logged 500 without a stack trace.
 """
@@ -72,19 +72,31 @@ def _from_http_error(error: web.HTTPException) -> Problem:
     return Problem(error.status, slug, detail, [ErrorItem(slug, detail, "")], headers)
 
 
+def echo_request_id(request: web.BaseRequest, response: web.StreamResponse) -> web.StreamResponse:
+    request_id = request.headers.get("x-request-id")
+    if request_id and len(request_id) <= 256:
+        response.headers["x-request-id"] = request_id
+    return response
+
+
 @web.middleware
-async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every answer echoes ``x-request-id``; every error becomes a problem body.
+
+    Problems become their own status; aiohttp's 404/405/413 become problems too; anything
+    unexpected is logged and answered 500, never with a stack trace.
+    """
     try:
-        return await handler(request)
+        response = await handler(request)
     except Problem as problem:
-        return problem_response(problem)
+        response = problem_response(problem)
     except web.HTTPException as error:
         if error.status < 400:
             raise
-        return problem_response(_from_http_error(error))
+        response = problem_response(_from_http_error(error))
     except Exception:
         log.exception("unexpected error handling %s %s", request.method, request.path)
-        return problem_response(
+        response = problem_response(
             Problem(
                 500,
                 "internal-error",
@@ -92,16 +104,7 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
                 "this is a bug in mockxcore, please report it",
             )
         )
-
-
-@web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Echo ``x-request-id`` on every answer, errors included."""
-    response = await handler(request)
-    request_id = request.headers.get("x-request-id")
-    if request_id and len(request_id) <= 256:
-        response.headers["x-request-id"] = request_id
-    return response
+    return echo_request_id(request, response)
 
 
 # -- state and caller ----------------------------------------------------------------------
@@ -123,8 +126,11 @@ def caller_of(request: web.Request) -> Caller:
 
 @web.middleware
 async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Identify the caller of every ``/data/`` request; its org + sandbox is its tenant."""
-    if request.path.startswith("/data/"):
+    """Identify the caller of every ``/data/`` request; its org + sandbox is its tenant.
+
+    CORS preflights (OPTIONS) carry no credentials, by the browser's rules: they pass.
+    """
+    if request.path.startswith("/data/") and request.method != "OPTIONS":
         state = request.app[STATE]
         caller = identify(request.headers, state.config.auth)
         state.repository.ensure_tenant(caller)

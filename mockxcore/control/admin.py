@@ -1,10 +1,18 @@
-"""The ``/__admin`` control plane: health, reset and whole-state snapshots."""
+"""The ``/__admin`` control plane: health, reset, state, clock, latency, faults, journal.
+
+Each endpoint is a thin wrapper over the same objects ``MockServer``'s methods use, so the
+HTTP API and Python have one meaning.
+"""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from mockxcore import __version__
+from mockxcore import __version__, timestamps
+from mockxcore.control.durations import parse_duration
+from mockxcore.control.latency import Latency
+from mockxcore.control.matching import bad
+from mockxcore.control.middleware import journal_entries
 from mockxcore.web import read_json, respond, state_of
 
 routes = web.RouteTableDef()
@@ -30,6 +38,106 @@ async def export_state(request: web.Request) -> web.Response:
 async def import_state(request: web.Request) -> web.Response:
     state_of(request).import_(await read_json(request))
     return respond({"status": "imported"})
+
+
+# -- clock ---------------------------------------------------------------------------------
+def _clock(request: web.Request) -> web.Response:
+    clock = state_of(request).clock
+    return respond({"now": timestamps.format(clock.now()), "frozen": clock.frozen})
+
+
+@routes.get("/__admin/clock")
+async def read_clock(request: web.Request) -> web.Response:
+    return _clock(request)
+
+
+@routes.put("/__admin/clock")
+async def set_clock(request: web.Request) -> web.Response:
+    """``{"now": RFC 3339}`` freezes time there; ``{"advance": "PT5M"}`` moves it forward."""
+    body = await read_json(request)
+    if not isinstance(body, dict) or len(body) != 1 or not {"now", "advance"} >= set(body):
+        raise bad("", 'send {"now": "2021-02-12T10:00:00Z"} or {"advance": "PT5M"}')
+    clock = state_of(request).clock
+    if "now" in body:
+        moment = timestamps.parse(body["now"]) if isinstance(body["now"], str) else None
+        if moment is None or "T" not in body["now"].upper():
+            raise bad("/now", "now is an RFC 3339 date-time, e.g. 2021-02-12T10:00:00Z")
+        clock.freeze(moment)
+    else:
+        try:
+            delta = parse_duration(body["advance"])
+        except ValueError as exc:
+            raise bad("/advance", str(exc)) from None
+        clock.advance(delta)
+    return _clock(request)
+
+
+@routes.delete("/__admin/clock")
+async def unfreeze_clock(request: web.Request) -> web.Response:
+    state_of(request).clock.unfreeze()
+    return _clock(request)
+
+
+# -- latency -------------------------------------------------------------------------------
+@routes.get("/__admin/latency")
+async def read_latency(request: web.Request) -> web.Response:
+    return respond(state_of(request).latency.to_dict())
+
+
+@routes.put("/__admin/latency")
+async def set_latency(request: web.Request) -> web.Response:
+    state = state_of(request)
+    state.latency = Latency.from_dict(await read_json(request))
+    return respond(state.latency.to_dict())
+
+
+@routes.delete("/__admin/latency")
+async def clear_latency(request: web.Request) -> web.Response:
+    state = state_of(request)
+    state.latency = Latency()
+    return respond(state.latency.to_dict())
+
+
+# -- faults --------------------------------------------------------------------------------
+@routes.post("/__admin/faults")
+async def add_fault(request: web.Request) -> web.Response:
+    rule = state_of(request).faults.add(await read_json(request))
+    return respond(rule.to_dict(), status=201, headers={"Location": f"/__admin/faults/{rule.id}"})
+
+
+@routes.get("/__admin/faults")
+async def list_faults(request: web.Request) -> web.Response:
+    return respond([rule.to_dict() for rule in state_of(request).faults.rules])
+
+
+@routes.delete("/__admin/faults")
+async def clear_faults(request: web.Request) -> web.Response:
+    state_of(request).faults.clear()
+    return respond([])
+
+
+@routes.get("/__admin/faults/{faultId}")
+async def read_fault(request: web.Request) -> web.Response:
+    return respond(state_of(request).faults.get(request.match_info["faultId"]).to_dict())
+
+
+@routes.delete("/__admin/faults/{faultId}")
+async def delete_fault(request: web.Request) -> web.Response:
+    rule = state_of(request).faults.remove(request.match_info["faultId"])
+    return respond(rule.to_dict())
+
+
+# -- journal -------------------------------------------------------------------------------
+@routes.get("/__admin/journal")
+async def read_journal(request: web.Request) -> web.Response:
+    """Entries oldest first; filters: ``method``, ``path`` (a prefix), ``status``."""
+    return respond(journal_entries(request))
+
+
+@routes.delete("/__admin/journal")
+async def clear_journal(request: web.Request) -> web.Response:
+    state_of(request).journal.clear()
+    return respond([])
 
 
 @routes.get("/__admin/openapi.json")

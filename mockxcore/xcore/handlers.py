@@ -13,12 +13,13 @@ import orjson
 from aiohttp import web
 
 from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
+from mockxcore.control.middleware import DELETE_FLOW
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.store import Deletion, Record
 from mockxcore.web import caller_of, query_params, read_json, respond, state_of
 from mockxcore.xcore import mediatypes as mt
 from mockxcore.xcore.hal import ROOT, hal_document, home_document, results_document
-from mockxcore.xcore.repository import Repository, etag_matches, parse_etags
+from mockxcore.xcore.repository import DeleteFlow, Repository, etag_matches, parse_etags
 
 routes = web.RouteTableDef()
 
@@ -40,7 +41,7 @@ def _receipt(
     return respond(record.receipt(), status=status, content_type=mt.RECEIPT, headers=headers)
 
 
-_rendered: WeakKeyDictionary[Record, bytes] = WeakKeyDictionary()
+_rendered: WeakKeyDictionary[Record, tuple[bytes, str]] = WeakKeyDictionary()
 
 
 def _read(request: web.Request, record: Record, container_id: str) -> web.StreamResponse:
@@ -49,12 +50,13 @@ def _read(request: web.Request, record: Record, container_id: str) -> web.Stream
     tags = parse_etags(request.headers.get("If-None-Match"))
     if tags is not None and etag_matches(tags, record.etag):
         return web.Response(status=304, headers={"ETag": etag})
-    body = _rendered.get(record)
-    if body is None:
+    rendered = _rendered.get(record)
+    if rendered is None:
         # A revision never changes, so its rendering is reused for as long as it is stored.
-        body = _rendered[record] = orjson.dumps(hal_document(record, container_id))
-    response = web.Response(body=body, headers={"ETag": etag})
-    response.headers["Content-Type"] = mt.hal(record.versioned_schema)
+        body = orjson.dumps(hal_document(record, container_id))
+        rendered = _rendered[record] = (body, mt.hal(record.versioned_schema))
+    response = web.Response(body=rendered[0], headers={"ETag": etag})
+    response.headers["Content-Type"] = rendered[1]
     return response
 
 
@@ -76,6 +78,58 @@ def _deletion_answer(request: web.Request, deletion: Deletion, done: bool) -> we
             },
         )
     return respond(deletion.outcome, content_type=mt.RECEIPT)
+
+
+# -- one instance (registered first: the hottest routes resolve with the fewest tries) -------
+@routes.get(ROOT + "/{containerId}/instances/{instanceId}")
+async def read_instance(request: web.Request) -> web.StreamResponse:
+    cid = request.match_info["containerId"]
+    record = _repo(request).get(caller_of(request), cid, request.match_info["instanceId"])
+    return _read(request, record, cid)
+
+
+@routes.put(ROOT + "/{containerId}/instances/{instanceId}")
+async def replace_instance(request: web.Request) -> web.Response:
+    schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    if_match = parse_etags(request.headers.get("If-Match"))
+    record = _repo(request).replace(
+        caller_of(request),
+        request.match_info["containerId"],
+        request.match_info["instanceId"],
+        schema,
+        await read_json(request),
+        if_match,
+    )
+    return _receipt(request, record)
+
+
+@routes.patch(ROOT + "/{containerId}/instances/{instanceId}")
+async def patch_instance(request: web.Request) -> web.Response:
+    mt.request_schema(
+        request.headers.get("Content-Type"), (mt.PATCH_HAL, "application/json-patch+json")
+    )
+    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
+    if_match = parse_etags(request.headers.get("If-Match"))
+    record = _repo(request).patch(
+        caller_of(request),
+        request.match_info["containerId"],
+        request.match_info["instanceId"],
+        await read_json(request),
+        if_match,
+    )
+    return _receipt(request, record)
+
+
+@routes.delete(ROOT + "/{containerId}/instances/{instanceId}")
+async def delete_instance(request: web.Request) -> web.Response:
+    deletion = _repo(request).delete(
+        caller_of(request),
+        request.match_info["containerId"],
+        request.match_info["instanceId"],
+        _flow(request),
+    )
+    return _deletion_answer(request, deletion, done=False)
 
 
 # -- home and containers -------------------------------------------------------------------
@@ -140,10 +194,18 @@ async def replace_container(request: web.Request) -> web.Response:
     return _receipt(request, record)
 
 
+def _flow(request: web.Request) -> DeleteFlow | None:
+    """A ``delete`` fault rule may set how this delete's outcome is revealed."""
+    rule = request.get(DELETE_FLOW)
+    if rule is None:
+        return None
+    return DeleteFlow(rule.polls or 1, rule.after)
+
+
 @routes.delete(ROOT + "/containers/{containerId}")
 async def delete_container(request: web.Request) -> web.Response:
     deletion = _repo(request).delete_container(
-        caller_of(request), request.match_info["containerId"]
+        caller_of(request), request.match_info["containerId"], _flow(request)
     )
     return _deletion_answer(request, deletion, done=False)
 
@@ -195,51 +257,3 @@ async def list_instances(request: web.Request) -> web.Response:
 @routes.get(ROOT + "/{containerId}/queries/core/search")
 async def search_instances(request: web.Request) -> web.Response:
     return await _page(request, search=True)
-
-
-@routes.get(ROOT + "/{containerId}/instances/{instanceId}")
-async def read_instance(request: web.Request) -> web.StreamResponse:
-    cid = request.match_info["containerId"]
-    record = _repo(request).get(caller_of(request), cid, request.match_info["instanceId"])
-    return _read(request, record, cid)
-
-
-@routes.put(ROOT + "/{containerId}/instances/{instanceId}")
-async def replace_instance(request: web.Request) -> web.Response:
-    schema = mt.request_schema(request.headers.get("Content-Type"), (mt.HAL,))
-    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
-    if_match = parse_etags(request.headers.get("If-Match"))
-    record = _repo(request).replace(
-        caller_of(request),
-        request.match_info["containerId"],
-        request.match_info["instanceId"],
-        schema,
-        await read_json(request),
-        if_match,
-    )
-    return _receipt(request, record)
-
-
-@routes.patch(ROOT + "/{containerId}/instances/{instanceId}")
-async def patch_instance(request: web.Request) -> web.Response:
-    mt.request_schema(
-        request.headers.get("Content-Type"), (mt.PATCH_HAL, "application/json-patch+json")
-    )
-    mt.negotiate(request.headers.get("Accept"), mt.RECEIPT)
-    if_match = parse_etags(request.headers.get("If-Match"))
-    record = _repo(request).patch(
-        caller_of(request),
-        request.match_info["containerId"],
-        request.match_info["instanceId"],
-        await read_json(request),
-        if_match,
-    )
-    return _receipt(request, record)
-
-
-@routes.delete(ROOT + "/{containerId}/instances/{instanceId}")
-async def delete_instance(request: web.Request) -> web.Response:
-    deletion = _repo(request).delete(
-        caller_of(request), request.match_info["containerId"], request.match_info["instanceId"]
-    )
-    return _deletion_answer(request, deletion, done=False)

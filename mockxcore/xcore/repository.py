@@ -12,6 +12,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import jsonpatch
@@ -49,10 +50,21 @@ class Settings:
 
     delete_polls: int = 1
     """How many 202 answers a delete gets in total (the DELETE's own included)."""
+    delete_after: timedelta | None = None
+    """When set, deletes are time-based: the outcome shows this long after the DELETE."""
     auto_container: bool = True
     default_limit: int = 20
     max_limit: int = 1000
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class DeleteFlow:
+    """How a delete's outcome is revealed: after ``polls`` 202 answers in total (the DELETE's
+    own included), or, when ``after`` is set, once that much of the mock's clock has passed."""
+
+    polls: int = 1
+    after: timedelta | None = None
 
 
 ANY_ETAG = frozenset({-1})
@@ -228,7 +240,9 @@ class Repository:
         self.store.put_container(caller.tenant, record, current.etag)
         return record
 
-    def delete_container(self, caller: Caller, container_id: str) -> Deletion:
+    def delete_container(
+        self, caller: Caller, container_id: str, flow: DeleteFlow | None = None
+    ) -> Deletion:
         current = self.container(caller, container_id)
         size = self.store.size(caller.tenant, container_id)
         if size:
@@ -238,9 +252,9 @@ class Repository:
                 [ErrorItem("not-empty", f"delete its {size} instance(s) first")],
                 [],
             )
-            return self._deletion(caller, container_id, container_id, outcome, accepted=False)
+            return self._deletion(caller, container_id, container_id, outcome, False, flow)
         self.store.delete_container(caller.tenant, container_id)
-        return self._deletion(caller, container_id, container_id, current.receipt(), accepted=True)
+        return self._deletion(caller, container_id, container_id, current.receipt(), True, flow)
 
     def _container_body(self, body: Any) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
         errors = self.contracts.validate(HAL_REQUEST_SCHEMA, body)
@@ -493,8 +507,10 @@ class Repository:
             )
 
     # -- delete ----------------------------------------------------------------------------
-    def delete(self, caller: Caller, container_id: str, instance_id: str) -> Deletion:
-        """Decide the delete now; the outcome is revealed to pollers after the set 202s."""
+    def delete(
+        self, caller: Caller, container_id: str, instance_id: str, flow: DeleteFlow | None = None
+    ) -> Deletion:
+        """Decide the delete now; the outcome is revealed to pollers as ``flow`` says."""
         current = self.get(caller, container_id, instance_id)
         holders = (
             self.store.referrers(caller.tenant, container_id, current.uri)
@@ -527,10 +543,10 @@ class Repository:
                     for r, ptrs in holders
                 ],
             )
-            return self._deletion(caller, container_id, instance_id, outcome, accepted=False)
+            return self._deletion(caller, container_id, instance_id, outcome, False, flow)
         self.store.remove(caller.tenant, container_id, instance_id)
         receipt = self._revision(current, caller, current.instance, current.links).receipt()
-        return self._deletion(caller, container_id, instance_id, receipt, accepted=True)
+        return self._deletion(caller, container_id, instance_id, receipt, True, flow)
 
     def _deletion(
         self,
@@ -538,16 +554,16 @@ class Repository:
         container_id: str,
         instance_id: str,
         outcome: dict[str, Any],
-        *,
         accepted: bool,
+        flow: DeleteFlow | None = None,
     ) -> Deletion:
+        flow = flow or DeleteFlow(self.settings.delete_polls, self.settings.delete_after)
+        reveal_at = None
+        if flow.after is not None:
+            reveal_at = timestamps.format(self.clock.now() + flow.after)
+        polls_left = 0 if flow.after is not None else max(flow.polls - 1, 0)
         deletion = Deletion(
-            self.new_id(),
-            container_id,
-            instance_id,
-            outcome,
-            accepted,
-            max(self.settings.delete_polls - 1, 0),
+            self.new_id(), container_id, instance_id, outcome, accepted, polls_left, reveal_at
         )
         self.store.put_deletion(caller.tenant, deletion)
         return deletion
@@ -557,6 +573,9 @@ class Repository:
         deletion = self.store.get_deletion(caller.tenant, status_id)
         if deletion is None:
             raise not_found("delete status", status_id)
+        if deletion.reveal_at is not None:
+            reveal = timestamps.parse(deletion.reveal_at)
+            return deletion, reveal is None or self.clock.now() >= reveal
         if deletion.polls_left > 0:
             deletion = Deletion(
                 deletion.status_id,

@@ -1,0 +1,153 @@
+"""The journal: every request the mock answered, with its response, in a bounded ring.
+
+Entries keep raw bytes and are turned into JSON only when read, so journaling costs little on
+the hot path. ``--record FILE`` also streams each entry as one JSON line as it completes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qs
+
+import orjson
+
+from mockxcore import timestamps
+
+Headers = Mapping[str, str] | Iterable[tuple[str, str]]
+SECRET_HEADERS = frozenset(
+    {"authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization", "x-admin-token"}
+)
+MAX_BODY = 64 * 1024
+"""Bodies are kept up to this many bytes per entry (and flagged when cut)."""
+
+
+def mask(name: str, value: str) -> str:
+    """Hide secrets but keep what helps debugging (the auth scheme)."""
+    if name.lower() not in SECRET_HEADERS:
+        return value
+    if name.lower() in ("authorization", "proxy-authorization") and " " in value:
+        return value.split(" ", 1)[0] + " ***"
+    return "***"
+
+
+def _body(raw: bytes | None, content_type: str) -> Any:
+    if not raw:
+        return None
+    if "json" in content_type:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return raw.decode("utf-8", "replace")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One journaled request. Cheap to make: fields stay raw until :meth:`to_dict`."""
+
+    id: int
+    time: datetime
+    """When the request arrived, by the mock's clock."""
+    elapsed: float
+    """Seconds since the journal started, by a monotonic clock (for timing checks)."""
+    method: str
+    path: str
+    query: str
+    headers: Headers
+    body: bytes | None
+    status: int | None = None
+    response_headers: Headers = ()
+    response_body: bytes | None = None
+    duration_ms: float = 0.0
+    faults: list[dict[str, Any]] = field(default_factory=list)
+    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        headers = masked(self.headers)
+        response_headers = masked(self.response_headers)
+        return {
+            "id": self.id,
+            "time": timestamps.format(self.time),
+            "elapsed": round(self.elapsed, 6),
+            "method": self.method,
+            "path": self.path,
+            "query": {k: v for k, v in parse_qs(self.query, keep_blank_values=True).items()},
+            "headers": headers,
+            "body": _body(self.body, _content_type(headers)),
+            "status": self.status,
+            "responseHeaders": response_headers,
+            "responseBody": _body(self.response_body, _content_type(response_headers)),
+            "durationMs": round(self.duration_ms, 3),
+            "faults": self.faults,
+            "verdicts": self.verdicts,
+            "truncated": self.truncated,
+        }
+
+
+def masked(headers: Headers) -> dict[str, str]:
+    # str(): aiohttp's header names are ``istr``, which JSON encoders refuse as keys.
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return {str(k): mask(k, v) for k, v in items}
+
+
+def _content_type(headers: dict[str, str]) -> str:
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+
+
+def cut(raw: bytes | None) -> tuple[bytes | None, bool]:
+    if raw is None or len(raw) <= MAX_BODY:
+        return raw, False
+    return raw[:MAX_BODY], True
+
+
+class Journal:
+    def __init__(self, size: int = 1000, record: str | Path | None = None) -> None:
+        self._entries: deque[Entry] = deque(maxlen=size)
+        self._next = 1
+        self._started = time.monotonic()
+        self._record: IO[bytes] | None = open(record, "ab") if record else None  # noqa: SIM115
+
+    @property
+    def size(self) -> int:
+        return self._entries.maxlen or 0
+
+    def start(self, method: str, path: str, query: str, headers: Headers, at: datetime) -> Entry:
+        """An entry for a request; ``headers`` is kept as given (aiohttp's are immutable)."""
+        entry = Entry(
+            self._next, at, time.monotonic() - self._started, method, path, query, headers, None
+        )
+        self._next += 1
+        return entry
+
+    def finish(self, entry: Entry) -> None:
+        self._entries.append(entry)
+        if self._record is not None:
+            self._record.write(orjson.dumps(entry.to_dict()) + b"\n")
+            self._record.flush()
+
+    def entries(
+        self, *, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[Entry]:
+        """Entries oldest first, filtered by method, path prefix and status."""
+        return [
+            e
+            for e in self._entries
+            if (method is None or e.method == method.upper())
+            and (path is None or e.path.startswith(path))
+            and (status is None or e.status == status)
+        ]
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def close(self) -> None:
+        if self._record is not None:
+            self._record.close()
+            self._record = None

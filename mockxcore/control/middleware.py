@@ -1,0 +1,257 @@
+"""The two control-plane middlewares: the journal (outermost) and faults + latency.
+
+``/__admin`` requests are neither journaled nor delayed nor faulted: the control plane must
+stay usable while the mocked API misbehaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import time
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from mockxcore.auth import Caller, identify
+from mockxcore.control.faults import TERMINAL, FaultRule
+from mockxcore.control.journal import cut
+from mockxcore.problems import ErrorItem, Problem
+from mockxcore.runner import received_at
+from mockxcore.web import STATE, Handler, echo_request_id, problem_response
+
+DELETE_FLOW = web.RequestKey("delete flow", FaultRule)
+CONTROL_PREFIX = "/__admin"
+_INSTANCE_PATH = "/data/core/xcore/"
+OTHER_CLIENT = ("concurrent-editor@techacct.adobe.com", "another-client")
+
+
+@web.middleware
+async def control_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Journal the request and its answer; apply latency and whatever fault rules fire."""
+    if request.path.startswith(CONTROL_PREFIX):
+        return await handler(request)
+    state = request.app[STATE]
+    entry = state.journal.start(
+        request.method, request.path, request.query_string, request.headers, state.clock.now()
+    )
+    began = time.perf_counter()
+    response: web.StreamResponse | None = None
+    fired: list[FaultRule] = []
+    try:
+        if request.body_exists:
+            try:
+                # Read once here; aiohttp keeps the bytes, so handlers read them again for free.
+                entry.body, entry.truncated = cut(await request.read())
+            except web.HTTPRequestEntityTooLarge as error:
+                response = echo_request_id(
+                    request,
+                    problem_response(
+                        Problem(
+                            413,
+                            "body-too-large",
+                            error.text or "request body too large",
+                            [ErrorItem("limits", "the body is larger than the server accepts", "")],
+                        )
+                    ),
+                )
+                return response
+        if state.faults.rules or state.latency.active:
+            response = await _misbehave(request, handler, state, fired)
+        else:
+            response = await handler(request)
+        return response
+    finally:
+        entry.duration_ms = (time.perf_counter() - began) * 1000
+        if response is not None:
+            entry.status = response.status
+            entry.response_headers = response.headers
+            if isinstance(response, web.Response) and isinstance(response.body, bytes):
+                entry.response_body, cut_response = cut(response.body)
+                entry.truncated = entry.truncated or cut_response
+        if fired:
+            entry.faults = [{"id": r.id, "action": r.action} for r in fired]
+        state.journal.finish(entry)
+
+
+async def _misbehave(
+    request: web.Request, handler: Handler, state: Any, fired: list[FaultRule]
+) -> web.StreamResponse:
+    """Latency (from the request's arrival) and faults: the answer the client gets instead.
+
+    The rules that fire are appended to ``fired`` (for the journal)."""
+    loop = asyncio.get_running_loop()
+    arrived = received_at(request) or loop.time()
+    # Let the loop poll its sockets before doing this request's work, so that in a burst the
+    # requests still arriving are timestamped when they come, not after the work of those
+    # ahead of them.
+    await asyncio.sleep(0)
+    if state.faults.rules:
+        body = None
+        if state.faults.match_bodies and request.body_exists:
+            try:
+                body = orjson.loads(await request.read())
+            except (orjson.JSONDecodeError, web.HTTPException):
+                body = None
+        fired += state.faults.fire(
+            request.method, request.path, request.headers, body, state.control_rng
+        )
+    delay = state.latency.delay_for(request.method, request.path, state.control_rng)
+    delay += sum(r.delay.sample(state.control_rng) for r in fired if r.delay is not None)
+    deciding = next((r for r in fired if r.action in TERMINAL), None)
+    for rule in fired:
+        if rule.action == "delete":
+            request[DELETE_FLOW] = rule
+
+    if deciding is not None and deciding.action in ("drop", "reset"):
+        await asyncio.sleep(delay)
+        _disconnect(request, reset=deciding.action == "reset")
+        raise asyncio.CancelledError
+    if deciding is not None and deciding.action == "conflict":
+        response: web.StreamResponse = echo_request_id(request, _conflict(request))
+    elif deciding is not None and deciding.action == "status":
+        response = echo_request_id(request, _status(request, deciding))
+    else:
+        response = await handler(request)
+
+    if deciding is not None and deciding.action in ("truncate", "slow-body"):
+        await _sleep_until(arrived + delay)
+        return await _stream(request, response, deciding)
+    if isinstance(response, web.Response) and delay > 0:
+        # Serialize the headers now (a Response holds them back until its body goes), so
+        # that when the delay is over only the bytes are left to send: in a burst, answers
+        # then leave close to their due time instead of queueing behind each other's work.
+        await response.prepare(request)
+        await _sleep_until(arrived + delay)
+        await response.write_eof()
+        return response
+    await _sleep_until(arrived + delay)
+    return response
+
+
+TIMER_GRANULARITY = 0.001
+"""asyncio waits on epoll, whose timeout is whole milliseconds rounded up: a timer fires
+between 0 and 1 ms late. Aiming half a millisecond early centres that error on zero."""
+
+
+async def _sleep_until(deadline: float) -> None:
+    remaining = deadline - asyncio.get_running_loop().time() - TIMER_GRANULARITY / 2
+    if remaining > 0:
+        await asyncio.sleep(remaining)
+
+
+def _disconnect(request: web.Request, *, reset: bool) -> None:
+    transport = request.transport
+    if transport is None:
+        return
+    if reset:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        transport.abort()
+    else:
+        transport.close()
+
+
+def _caller(request: web.Request) -> Caller | None:
+    state = request.app[STATE]
+    try:
+        return identify(request.headers, state.config.auth)
+    except Problem:
+        return None
+
+
+def _conflict(request: web.Request) -> web.Response:
+    """As if another client had saved the instance just before: its etag really moves."""
+    state = request.app[STATE]
+    parts = request.path.removeprefix(_INSTANCE_PATH).strip("/").split("/")
+    caller = _caller(request)
+    headers: dict[str, str] = {}
+    if caller is not None and len(parts) == 3 and parts[1] == "instances":
+        other = Caller(caller.org, caller.sandbox, *OTHER_CLIENT)
+        try:
+            record = state.repository.touch(other, parts[0], parts[2])
+            headers["ETag"] = f'"{record.etag}"'
+        except Problem:
+            pass
+    problem = Problem(
+        409,
+        "etag-mismatch",
+        "the instance was modified by another request (injected conflict): re-read it and retry",
+        [ErrorItem("if-match", "stale etag", "/headers/If-Match")],
+        headers,
+    )
+    return problem_response(problem)
+
+
+_SLUGS = {
+    429: "too-many-requests",
+    500: "internal-error",
+    502: "bad-gateway",
+    503: "service-unavailable",
+    504: "gateway-timeout",
+}
+
+
+def _status(request: web.Request, rule: FaultRule) -> web.Response:
+    headers = {}
+    if rule.retry_after is not None:
+        headers["Retry-After"] = str(rule.retry_after)
+    message = rule.message or f"injected by fault rule {rule.id}"
+    if request.path.startswith("/rest/"):
+        # Target's Delivery API answers errors in its own shape.
+        response = web.json_response(
+            {"status": rule.status, "message": message}, status=rule.status, headers=headers
+        )
+        return response
+    problem = Problem(
+        rule.status,
+        _SLUGS.get(rule.status, "injected-fault"),
+        message,
+        [ErrorItem("fault", message, "")],
+        headers,
+    )
+    return problem_response(problem)
+
+
+async def _stream(
+    request: web.Request, response: web.StreamResponse, rule: FaultRule
+) -> web.StreamResponse:
+    """Send the real answer badly: cut in the middle (truncate) or dribbled (slow-body)."""
+    body = response.body if isinstance(response, web.Response) else b""
+    data = body if isinstance(body, bytes) else b""
+    stream = web.StreamResponse(status=response.status, headers=response.headers)
+    stream.content_length = len(data)
+    await stream.prepare(request)
+    if rule.action == "truncate":
+        await stream.write(data[: len(data) // 2])
+        _disconnect(request, reset=False)
+        return stream
+    step = max(1, -(-len(data) // rule.chunks))
+    pause = rule.duration.total_seconds() / max(1, -(-len(data) // step))
+    for start in range(0, len(data), step):
+        await stream.write(data[start : start + step])
+        await asyncio.sleep(pause)
+    await stream.write_eof()
+    return stream
+
+
+def journal_entries(request: web.Request) -> list[dict[str, Any]]:
+    """Journal entries as dicts, filtered by the request's ``method``/``path``/``status``."""
+    state = request.app[STATE]
+    status = request.query.get("status")
+    try:
+        status_code = int(status) if status else None
+    except ValueError:
+        raise Problem(
+            400,
+            "bad-control",
+            f"status must be a number, not {status!r}",
+            [ErrorItem("control", "bad status filter", "/query/status")],
+        ) from None
+    entries = state.journal.entries(
+        method=request.query.get("method"), path=request.query.get("path"), status=status_code
+    )
+    return [e.to_dict() for e in entries]

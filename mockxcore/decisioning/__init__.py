@@ -1,0 +1,1 @@
+"""Decisioning: the PQL subset for eligibility rules (``pql``), and the decision engine."""

@@ -1,0 +1,93 @@
+"""Visitor ids, edge hosts and request ids, shaped like Target's.
+
+A ``tntId`` is ``<32 hex>.<cluster>_0``; the part after the dot is the profile location hint,
+and ``edgeHost`` (``mboxedge<cluster>.tt.omtrdc.net``) names the same cluster, which is how
+Adobe's SDKs learn where to send the next call. Allocation hashes the visitor with MurmurHash3
+over UTF-16 code units, exactly as Target's edge (and every SDK) does, so a visitor lands in
+the same experience whichever of them decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import uuid
+from typing import Any
+
+import mmh3
+
+EDGE_SUFFIX = ".tt.omtrdc.net"
+DEFAULT_CLUSTER = "35"
+CAMPAIGN_BUCKET_SALT = "0"
+TOTAL_BUCKETS = 10_000
+
+_EDGE_HOST = re.compile(r"^mboxedge(\d{1,4})\.tt\.omtrdc\.net$")
+_CLIENT_HOST = re.compile(r"^([a-z0-9][a-z0-9_-]{0,99})\.(?:tt\.omtrdc\.net|localhost)$")
+
+
+def edge_host(cluster: str) -> str:
+    return f"mboxedge{cluster}{EDGE_SUFFIX}"
+
+
+def location_hint(tnt_id: str | None) -> str | None:
+    """The cluster of a ``tntId`` (``abc.28_0`` -> ``28``), read the way the SDKs read it."""
+    if not tnt_id:
+        return None
+    parts = tnt_id.split(".")
+    if len(parts) != 2 or not parts[1]:
+        return None
+    node = parts[1].split("_")
+    if len(node) != 2 or not node[0]:
+        return None
+    return node[0]
+
+
+def new_tnt_id(rng: random.Random, cluster: str) -> str:
+    return f"{rng.getrandbits(128):032x}.{cluster}_0"
+
+
+def stable_tnt_id(known_as: str, cluster: str) -> str:
+    """The tntId Target keeps for a visitor known only by another id (a profile is per person)."""
+    return f"{hashlib.sha256(known_as.encode()).hexdigest()[:32]}.{cluster}_0"
+
+
+def new_request_id(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def cluster_from_host(host: str) -> str | None:
+    """``mboxedge31.tt.omtrdc.net`` -> ``31`` (a call the SDK routed after a location hint)."""
+    match = _EDGE_HOST.match(host.split(":", 1)[0].lower())
+    return match.group(1) if match else None
+
+
+def client_from_host(host: str) -> str | None:
+    """``acme.tt.omtrdc.net`` or ``acme.localhost`` -> ``acme``; edge hosts name no client."""
+    name = host.rsplit(":", 1)[0].lower() if host.count(":") == 1 else host.lower()
+    if _EDGE_HOST.match(name):
+        return None
+    match = _CLIENT_HOST.match(name)
+    return match.group(1) if match else None
+
+
+def allocation_key(visitor: dict[str, Any]) -> str | None:
+    """The id allocation hashes: Marketing Cloud id, else tntId without hint, else 3rd-party id."""
+    mcid = visitor.get("marketingCloudVisitorId")
+    if isinstance(mcid, str) and mcid:
+        return mcid
+    tnt = visitor.get("tntId")
+    if isinstance(tnt, str) and tnt:
+        return tnt.split(".")[0]
+    third = visitor.get("thirdPartyId")
+    if isinstance(third, str) and third:
+        return third
+    return None
+
+
+def allocation(client: str, activity_id: Any, visitor_key: str) -> float:
+    """Where a visitor falls in an activity's traffic, 0 <= value < 100 (two decimals)."""
+    device = f"{client}.{activity_id}.{visitor_key}.{CAMPAIGN_BUCKET_SALT}"
+    signed = mmh3.hash(device.encode("utf-16-le", "surrogatepass"), 0, signed=True)
+    bucket = abs(signed) % TOTAL_BUCKETS
+    return round(bucket / TOTAL_BUCKETS * 100, 2)

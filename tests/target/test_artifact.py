@@ -1,0 +1,218 @@
+"""The rules artifact: served like Target's CDN (ETag, 304, property paths), loaded with checks."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+import requests
+import urllib3
+
+from mockxcore import MockServer
+from tests.target.support import deliver, mboxes, web_request
+
+pytestmark = pytest.mark.mockxcore(data="demo")
+
+
+def _rule(aid: int, experience: int, low: float, high: float, content: str) -> dict[str, Any]:
+    return {
+        "ruleKey": str(aid),
+        "activityId": aid,
+        "meta": {
+            "activity.id": aid,
+            "activity.name": "hand written",
+            "activity.type": "ab",
+            "experience.id": experience,
+            "experience.name": f"E{experience}",
+            "location.name": "greeting",
+            "location.type": "mbox",
+            "audience.ids": [],
+            "option.id": experience + 1,
+        },
+        "condition": {
+            "and": [
+                {"<=" if experience == 0 else "<": [low, {"var": "allocation"}]},
+                {">=": [high, {"var": "allocation"}]},
+                {"==": ["yes", {"var": "mbox.greet"}]},
+            ]
+        },
+        "consequence": {
+            "name": "greeting",
+            "options": [{"type": "html", "eventToken": f"token-{experience}", "content": content}],
+            "metrics": [],
+        },
+    }
+
+
+ARTIFACT: dict[str, Any] = {
+    "version": "1.0.0",
+    "meta": {"clientCode": "hand", "environment": "production"},
+    "globalMbox": "target-global-mbox",
+    "geoTargetingEnabled": False,
+    "responseTokens": ["activity.id", "experience.name"],
+    "remoteMboxes": [],
+    "remoteViews": [],
+    "localMboxes": ["greeting"],
+    "localViews": [],
+    "rules": {
+        "mboxes": {
+            "greeting": [_rule(4242, 0, 0, 50, "hello"), _rule(4242, 1, 50, 100, "goodbye")]
+        },
+        "views": {},
+    },
+}
+
+
+def _greeting(url: str, visitor: str, greet: str = "yes") -> str | None:
+    request = web_request(
+        id={"tntId": visitor},
+        execute={"mboxes": mboxes("greeting", parameters={"greet": greet})},
+    )
+    response = deliver(url, request, client="hand")
+    assert response.status_code == 200, response.text
+    options = response.json()["execute"]["mboxes"][0].get("options")
+    return str(options[0]["content"]) if options else None
+
+
+def test_a_loaded_artifact_is_served_and_decided_from(mockxcore: MockServer) -> None:
+    url = mockxcore.url
+    loaded = requests.put(f"{url}/__admin/target/clients/hand/artifact", json=ARTIFACT)
+    assert loaded.status_code == 200, loaded.text
+    assert loaded.json()["source"] == "artifact"
+    served = requests.get(f"{url}/hand/production/v1/rules.json").json()
+    assert served["rules"] == ARTIFACT["rules"]
+    answers = {_greeting(url, f"{n:032x}.35_0") for n in range(40)}
+    assert answers == {"hello", "goodbye"}
+    assert _greeting(url, f"{1:032x}.35_0", greet="no") is None
+    assert requests.get(f"{url}/__admin/target/clients/hand/artifact").json() == served
+
+
+def test_etag_and_if_none_match(mockxcore: MockServer) -> None:
+    url = f"{mockxcore.url}/demo/production/v1/rules.json"
+    pool = urllib3.PoolManager()  # the HTTP client Adobe's SDK downloads artifacts with
+    first = pool.request("GET", url)
+    etag = first.headers["ETag"]
+    assert first.status == 200 and etag.startswith('"')
+    again = pool.request("GET", url, headers={"If-None-Match": etag})
+    assert again.status == 304
+    assert again.headers["ETag"] == etag
+    assert pool.request("GET", url, headers={"If-None-Match": '"other"'}).status == 200
+    content = {"options": [{"type": "html", "content": "x"}]}
+    assert requests.put(
+        f"{mockxcore.url}/__admin/target/clients/demo/mboxes/new-remote", json=content
+    ).ok
+    changed = pool.request("GET", url, headers={"If-None-Match": etag})
+    assert changed.status == 200
+    assert changed.headers["ETag"] != etag
+
+
+def test_property_paths_serve_only_what_the_property_sees(mockxcore: MockServer) -> None:
+    table = {
+        "activities": [
+            {"mbox": "a", "propertyTokens": ["p1"],
+             "experiences": [{"options": [{"type": "html", "content": "p1 only"}]}]},
+            {"mbox": "b", "propertyTokens": ["p2"],
+             "experiences": [{"options": [{"type": "html", "content": "p2 only"}]}]},
+            {"mbox": "c", "experiences": [{"options": [{"type": "html", "content": "all"}]}]},
+        ]
+    }
+    url = mockxcore.url
+    assert requests.put(f"{url}/__admin/target/clients/demo/table", json=table).ok
+    everything = requests.get(f"{url}/demo/production/v1/rules.json")
+    p1 = requests.get(f"{url}/demo/production/v1/p1/rules.json")
+    assert sorted(everything.json()["rules"]["mboxes"]) == ["a", "b", "c"]
+    assert sorted(p1.json()["rules"]["mboxes"]) == ["a", "c"]
+    assert p1.headers["ETag"] != everything.headers["ETag"]
+
+
+def test_unknown_client_or_environment_is_404(mockxcore: MockServer) -> None:
+    assert requests.get(f"{mockxcore.url}/nobody/production/v1/rules.json").status_code == 404
+    staging = requests.get(f"{mockxcore.url}/demo/staging/v1/rules.json")
+    assert staging.status_code == 404
+    assert "environment 'staging'" in staging.json()["detail"]
+
+
+def test_an_artifact_that_runs_code_is_refused_and_the_previous_one_kept(
+    mockxcore: MockServer,
+) -> None:
+    url = mockxcore.url
+    assert requests.put(f"{url}/__admin/target/clients/hand/artifact", json=ARTIFACT).ok
+    before = requests.get(f"{url}/hand/production/v1/rules.json").headers["ETag"]
+    evil = copy.deepcopy(ARTIFACT)
+    evil["rules"]["mboxes"]["greeting"][1]["condition"] = {
+        "method": [{"var": "mbox"}, "clear"]
+    }
+    refused = requests.put(f"{url}/__admin/target/clients/hand/artifact", json=evil)
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["errors"][0]["rule"] == "condition-operator"
+    assert problem["errors"][0]["pointer"] == "/rules/mboxes/greeting/1/condition/method"
+    assert "'method'" in problem["detail"]
+    after = requests.get(f"{url}/hand/production/v1/rules.json").headers["ETag"]
+    assert after == before
+    assert _greeting(url, f"{3:032x}.35_0") in {"hello", "goodbye"}
+
+
+@pytest.mark.parametrize(
+    ("change", "pointer", "rule"),
+    [
+        (lambda a: a.pop("version"), "/version", "schema"),
+        (lambda a: a.update(version="2.0.0"), "/version", "artifact-version"),
+        (lambda a: a.update(rules={"mboxes": {"x": [{"condition": True}]}}),
+         "/rules/mboxes/x/0/consequence", "schema"),
+        (lambda a: a["meta"].update(environment="qa"), "/meta/environment",
+         "artifact-environment"),
+        (lambda a: a["rules"]["mboxes"]["greeting"][0]["consequence"]["options"][0].update(
+            type="image"), "/rules/mboxes/greeting/0/consequence/options/0/type", "schema"),
+    ],
+)
+def test_invalid_artifacts_name_the_problem(
+    mockxcore: MockServer, change: Any, pointer: str, rule: str
+) -> None:
+    artifact = copy.deepcopy(ARTIFACT)
+    change(artifact)
+    response = requests.put(f"{mockxcore.url}/__admin/target/clients/hand/artifact", json=artifact)
+    assert response.status_code == 422, response.text
+    assert (rule, pointer) in {(e["rule"], e["pointer"]) for e in response.json()["errors"]}
+    assert requests.get(f"{mockxcore.url}/__admin/target/clients/hand").status_code == 404
+
+
+def test_deeply_nested_conditions_are_refused(mockxcore: MockServer) -> None:
+    condition: Any = True
+    for _ in range(80):
+        condition = {"!": [condition]}
+    artifact = copy.deepcopy(ARTIFACT)
+    artifact["rules"]["mboxes"]["greeting"][0]["condition"] = condition
+    response = requests.put(f"{mockxcore.url}/__admin/target/clients/hand/artifact", json=artifact)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["rule"] == "condition-depth"
+
+
+def test_admin_bodies_are_bounded_and_parsed(mockxcore: MockServer) -> None:
+    url = f"{mockxcore.url}/__admin/target/clients/hand/artifact"
+    assert requests.put(url, data=b"{").status_code == 400
+    assert requests.put(url, data=b"").status_code == 400
+    huge = b'{"version": "1.0.0", "rules": {}, "pad": "' + b"x" * (16 << 20) + b'"}'
+    assert requests.put(url, data=huge).status_code == 413
+    assert requests.put(f"{mockxcore.url}/__admin/target/clients/bad code!/artifact",
+                        json=ARTIFACT).status_code == 400
+
+
+def test_clients_are_listed_registered_and_removed(mockxcore: MockServer) -> None:
+    url = mockxcore.url
+    (demo,) = requests.get(f"{url}/__admin/target/clients").json()["clients"]
+    assert demo["client"] == "demo"
+    assert demo["organizationId"] == "demo@AdobeOrg"
+    assert demo["source"] == "table"
+    assert demo["artifactPath"] == "/demo/production/v1/rules.json"
+    assert demo["remoteMboxes"] == ["account-summary"]
+    made = requests.put(f"{url}/__admin/target/clients/acme", json={"cluster": "7"})
+    assert made.json()["cluster"] == "7" and made.json()["source"] is None
+    assert requests.put(f"{url}/__admin/target/clients/acme", json={"cluster": "x"}).status_code == 422
+    answer = deliver(url, web_request(), client="acme").json()
+    assert answer["edgeHost"] == "mboxedge7.tt.omtrdc.net"
+    assert answer["id"]["tntId"].endswith(".7_0")
+    assert requests.delete(f"{url}/__admin/target/clients/acme").status_code == 204
+    assert requests.get(f"{url}/__admin/target/clients/acme").status_code == 404
+    assert requests.delete(f"{url}/__admin/target/clients/acme").status_code == 404
