@@ -4,6 +4,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,3 +127,50 @@ def test_delete_polls_option() -> None:
             "Location"
         ]
         assert [requests.get(f"{root}/{location}").status_code for _ in range(2)] == [202, 200]
+
+
+def test_control_options(tmp_path: Path) -> None:
+    record = tmp_path / "journal.jsonl"
+    fault = '{"method": "GET", "path": "/data/core/xcore/containers", "action": "status", "status": 503, "retryAfter": 3}'
+    args = [
+        "--latency",
+        "lognormal:median=120ms,sigma=0.1",
+        "--fault",
+        fault,
+        "--record",
+        str(record),
+        "--auth",
+        "off",
+        "--delete-after",
+        "2s",
+    ]
+    with serve(*args) as (process, url):
+        started = time.perf_counter()
+        assert requests.get(url + "/data/core/xcore/").ok
+        assert time.perf_counter() - started >= 0.08
+        throttled = requests.get(url + "/data/core/xcore/containers")
+        assert throttled.status_code == 503 and throttled.headers["Retry-After"] == "3"
+        assert requests.get(url + "/__admin/latency").json()["delay"] == (
+            "lognormal:median=120ms,sigma=0.1"
+        )
+        preflight = requests.options(
+            url + "/data/core/xcore/",
+            headers={"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET"},
+        )
+        assert "Access-Control-Allow-Origin" in preflight.headers  # CORS on by default
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    lines = [json.loads(line) for line in record.read_text().splitlines()]
+    assert [entry["status"] for entry in lines][:2] == [200, 503]
+
+
+def test_bad_control_options_fail_start_up() -> None:
+    for args in (["--latency", "soon"], ["--fault", "{not json"], ["--fault", '{"action": "x"}']):
+        done = subprocess.run(
+            [sys.executable, "-m", "mockxcore", "serve", "--port", "0", *args],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 2, args
+        assert done.stderr.startswith("mockxcore: "), done.stderr
