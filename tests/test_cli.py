@@ -131,7 +131,15 @@ def test_delete_polls_option() -> None:
 
 def test_control_options(tmp_path: Path) -> None:
     record = tmp_path / "journal.jsonl"
-    fault = '{"method": "GET", "path": "/data/core/xcore/containers", "action": "status", "status": 503, "retryAfter": 3}'
+    fault = json.dumps(
+        {
+            "method": "GET",
+            "path": "/data/core/xcore/containers",
+            "action": "status",
+            "status": 503,
+            "retryAfter": 3,
+        }
+    )
     args = [
         "--latency",
         "lognormal:median=120ms,sigma=0.1",
