@@ -18,11 +18,11 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CALLER, populated  # noqa: E402
+from _common import CALLER, populated
 
-from mockxcore.app import build_app  # noqa: E402
-from mockxcore.xcore import mediatypes  # noqa: E402
-from mockxcore.xcore.hal import hal_document  # noqa: E402
+from mockxcore.app import build_app
+from mockxcore.xcore import mediatypes
+from mockxcore.xcore.hal import hal_document
 
 
 async def main(kind: str) -> None:

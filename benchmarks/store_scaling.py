@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CALLER, TEST_ITEM, median_ms, populated  # noqa: E402
+from _common import CALLER, TEST_ITEM, median_ms, populated
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from aiohttp import web
 from mockxcore.config import Config
 from mockxcore.control import admin
 from mockxcore.control.middleware import control_middleware
+from mockxcore.decisioning import handlers as decisioning
 from mockxcore.state import MockState
 from mockxcore.target import handlers as target
 from mockxcore.target.proxy import proxy_middleware
@@ -34,6 +35,7 @@ def build_app(config: Config, state: MockState | None = None) -> web.Application
     app[STATE] = state or MockState(config)
     app.add_routes(admin.routes)
     app.add_routes(xcore.routes)
+    app.add_routes(decisioning.routes)
     app.add_routes(target.routes)
     if config.cors:
         _allow_cross_origin(app)

@@ -42,6 +42,9 @@ FAULT_RULE = NS + "mockxcore/fault-rule"
 LATENCY = NS + "mockxcore/latency"
 CLOCK = NS + "mockxcore/clock"
 JOURNAL_ENTRY = NS + "mockxcore/journal-entry"
+PROFILE = NS + "mockxcore/profile"
+DECISION_REQUEST = NS + "offer-management/decision-request"
+DECISION_RESPONSE = NS + "offer-management/decision-response"
 
 
 def component_name(schema_id: str) -> str:
@@ -506,6 +509,7 @@ def paths(contracts: Contracts) -> dict[str, Any]:
             ),
         },
         **admin_paths(),
+        **decisioning_paths(),
         **target_paths(),
         "/__admin/openapi.json": {
             "get": _operation(
@@ -634,6 +638,110 @@ def admin_paths() -> dict[str, Any]:
                 parameters=journal_filters,
             ),
             "delete": _admin("clearJournal", "Forget every recorded request", journal),
+        },
+    }
+
+
+def decisioning_paths() -> dict[str, Any]:
+    """The decisioning runtime (ODE) and its admin endpoints (profiles, decision events)."""
+    xdm = "application/vnd.adobe.xdm+json"
+    ode = "/data/core/ode/{containerId}"
+    identity = [
+        _path("namespace", "Identity namespace (Email, ECID, CRMID...)"),
+        _path("id", "The identity in that namespace"),
+    ]
+    tenant = [
+        _header("x-gw-ims-org-id", "The org whose profiles these are (default: the demo org)"),
+        _header("x-sandbox-name", "The sandbox (default: prod)"),
+    ]
+    profile = {**ref(PROFILE)}
+    events = {"type": "array", "items": {"type": "object"}}
+    anything = {"type": "object"}
+    return {
+        ode + "/decisions": {
+            "parameters": [CONTAINER_ID],
+            "post": _operation(
+                "decide",
+                "Decide offers for activities",
+                "decisioning",
+                body={
+                    f'{xdm}; schema="{DECISION_REQUEST};version=0.5"': _json(ref(DECISION_REQUEST)),
+                    "application/json": _json(ref(DECISION_REQUEST)),
+                },
+                responses={
+                    "200": {
+                        "description": "One proposition per activity",
+                        "content": {xdm: _json(ref(DECISION_RESPONSE))},
+                    },
+                    **_problems(400, 401, 403, 404, 406, 413, 415),
+                },
+            ),
+        },
+        ode + "/offers": {
+            "parameters": [CONTAINER_ID],
+            "get": _operation(
+                "activityOffers",
+                "Candidate offers of activities, before profile rules",
+                "decisioning",
+                parameters=[
+                    _query(
+                        "activityId",
+                        "An activity @id (1 to 30)",
+                        {"type": "string", "minLength": 1},
+                        repeatable=True,
+                    )
+                ],
+                responses={
+                    "200": {
+                        "description": "Per activity",
+                        "content": {"application/json": _json(anything)},
+                    },
+                    **_problems(400, 401, 403, 404),
+                },
+            ),
+        },
+        ode + "/diagnostics": {
+            "parameters": [CONTAINER_ID],
+            "get": _operation(
+                "diagnostics",
+                "When the catalog last changed, and what does not compile",
+                "decisioning",
+                responses={
+                    "200": {
+                        "description": "Diagnostics",
+                        "content": {"application/json": _json(anything)},
+                    },
+                    **_problems(401, 403, 404),
+                },
+            ),
+        },
+        "/__admin/profiles/{namespace}/{id}": {
+            "parameters": identity,
+            "put": _admin(
+                "putProfile",
+                "Store a profile",
+                profile,
+                body=ref(PROFILE),
+                problems=(400, 413),
+                parameters=tenant,
+            ),
+            "get": _admin(
+                "getProfile", "Read a profile", profile, problems=(404,), parameters=tenant
+            ),
+            "delete": _admin(
+                "deleteProfile", "Forget a profile", profile, problems=(404,), parameters=tenant
+            ),
+        },
+        "/__admin/decisions": {
+            "get": _admin(
+                "listDecisions",
+                "Decision events (non-dry-run decisions)",
+                events,
+                parameters=tenant,
+            ),
+            "delete": _admin(
+                "clearDecisions", "Forget the decision events", events, parameters=tenant
+            ),
         },
     }
 

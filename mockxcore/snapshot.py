@@ -62,15 +62,20 @@ def read(path: str | Path | dict[str, Any]) -> dict[str, Any]:
 def merge(snapshots: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Combine snapshots (several ``--data`` files): tenants are joined, containers appended."""
     merged: dict[tuple[str, str], dict[str, Any]] = {}
+    settings: dict[str, Any] = {}
     for snap in snapshots:
         for tenant in snap.get("tenants", []):
             if not isinstance(tenant, dict):
                 raise Problem(400, "bad-snapshot", "each tenant must be an object")
             key = (str(tenant.get("org")), str(tenant.get("sandbox")))
-            into = merged.setdefault(key, {**tenant, "containers": [], "deletions": []})
-            into["containers"] = into["containers"] + list(tenant.get("containers", []))
-            into["deletions"] = into["deletions"] + list(tenant.get("deletions", []))
-    return {"mockxcore": FORMAT, "tenants": list(merged.values())}
+            into = merged.setdefault(
+                key, {**tenant, "containers": [], "deletions": [], "profiles": [], "decisions": []}
+            )
+            for part in ("containers", "deletions", "profiles", "decisions"):
+                into[part] = into[part] + list(tenant.get(part, []))
+        # Other sections (clock, faults, latency, ...): a later file's replace an earlier's.
+        settings.update({k: v for k, v in snap.items() if k not in ("tenants", "mockxcore")})
+    return {**settings, "mockxcore": FORMAT, "tenants": list(merged.values())}
 
 
 def dump(repo: Repository) -> dict[str, Any]:
@@ -83,6 +88,9 @@ def dump(repo: Repository) -> dict[str, Any]:
             doc["instances"] = [
                 r.to_snapshot() for r in store.records(tenant, container.instance_id)
             ]
+            counters = store.counters(tenant, container.instance_id)
+            if counters:
+                doc["counters"] = counters
             containers.append(doc)
         deletions = [
             {
@@ -102,6 +110,11 @@ def dump(repo: Repository) -> dict[str, Any]:
                 "sandbox": tenant[1],
                 "containers": containers,
                 "deletions": deletions,
+                "profiles": [
+                    {"namespace": ns, "id": ident, **profile}
+                    for (ns, ident), profile in store.profiles(tenant).items()
+                ],
+                "decisions": store.decisions(tenant),
             }
         )
     return {"mockxcore": FORMAT, "tenants": tenants}
@@ -129,6 +142,8 @@ def load(repo: Repository, data: Any) -> None:
             except Problem as problem:
                 errors.append(ErrorItem("duplicate", problem.detail, at + "/instanceId"))
                 continue
+            for key, count in container_doc.get("counters", {}).items():
+                store.add_to_counter(tenant, container.instance_id, key, count)
             for i_index, doc in enumerate(container_doc.get("instances", [])):
                 where = f"{at}/instances/{i_index}"
                 schema = doc.get("schema") or doc["schemas"][0]
@@ -162,6 +177,11 @@ def load(repo: Repository, data: Any) -> None:
                     continue
                 # Targets may come later in the file: check references once all are in.
                 pending.append((tenant, container.instance_id, info, refs, where, record))
+        for profile in tenant_doc.get("profiles", []):
+            body = {k: v for k, v in profile.items() if k not in ("namespace", "id")}
+            store.put_profile(tenant, (profile["namespace"], profile["id"]), body)
+        for event in tenant_doc.get("decisions", []):
+            store.add_decision(tenant, event)
         for d in tenant_doc.get("deletions", []):
             store.put_deletion(
                 tenant,
@@ -180,7 +200,7 @@ def load(repo: Repository, data: Any) -> None:
     if errors:
         raise _invalid(errors)
     for tenant, container_id, info, _refs, where, record in pending:
-        context = RuleContext(store, tenant, container_id, record.instance_id, None)
+        context = RuleContext(store, tenant, container_id, record.instance_id, None, loading=True)
         errors += repo.semantic_errors(context, info.id, record.instance, where + "/_instance")
     if errors:
         raise _invalid(errors)

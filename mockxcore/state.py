@@ -18,6 +18,7 @@ from mockxcore.control.faults import Faults
 from mockxcore.control.journal import Journal
 from mockxcore.control.latency import Latency
 from mockxcore.control.matching import bad
+from mockxcore.decisioning.service import Decisioning
 from mockxcore.offers import rules
 from mockxcore.store import MemoryStore
 from mockxcore.target.state import TargetState
@@ -33,18 +34,15 @@ class MockState:
         )
         self.startup = snapshot.merge(snapshot.read(p) for p in config.data)
         self.journal = Journal(config.journal_size, config.record)
-        self._start_controls()
-        self.repository = self._fresh_repository()
-        snapshot.load(self.repository, self.startup)
-        self.target = TargetState(config, self.contracts)
-
-    def _start_controls(self) -> None:
         # Latency and fault draws have their own seeded stream, so turning faults on or off
         # does not change the ids the repository generates.
         self.control_rng = random.Random(f"{self.config.seed}:control")
-        self.latency = Latency.from_dict(self.config.latency or {})
-        self.faults = Faults()
-        self.faults.replace_all(list(self.config.faults))
+        self.repository = self._fresh_repository()
+        self._install(self.startup, self.repository)
+        self.decisioning = Decisioning(
+            lambda: self.repository, random.Random(f"{config.seed}:decisions")
+        )
+        self.target = TargetState(config, self.contracts)
 
     def _fresh_repository(self) -> Repository:
         after = parse_duration(self.config.delete_after) if self.config.delete_after else None
@@ -65,15 +63,37 @@ class MockState:
             rules.RULES,
         )
 
+    def _install(self, data: Any, repository: Repository) -> None:
+        """Make ``data`` (a snapshot) the state. Everything is checked before anything changes;
+        control settings the snapshot leaves out come from the configuration."""
+        if not isinstance(data, dict):
+            raise bad("", "a snapshot is a JSON object")
+        faults = Faults()
+        faults.replace_all(list(data.get("faults", self.config.faults)))
+        latency = Latency.from_dict(data.get("latency", self.config.latency or {}))
+        frozen_at = None
+        clock = data.get("clock") or {"frozen": False}
+        if isinstance(clock, dict) and clock.get("frozen"):
+            frozen_at = timestamps.parse(str(clock.get("now", "")))
+            if frozen_at is None:
+                raise bad("/clock/now", "a frozen clock needs now: an RFC 3339 instant")
+        snapshot.load(repository, data)
+        self.repository = repository
+        self.faults, self.latency = faults, latency
+        if frozen_at is not None:
+            self.clock.freeze(frozen_at)
+        else:
+            self.clock.unfreeze()
+
     def reset(self) -> None:
         """Back to the start-up data and settings: ids, RNG sequences, faults, latency, clock,
         and an empty journal."""
-        repository = self._fresh_repository()
-        snapshot.load(repository, self.startup)
-        self.repository = repository
+        self._install(self.startup, self._fresh_repository())
+        self.control_rng = random.Random(f"{self.config.seed}:control")
+        self.decisioning = Decisioning(
+            lambda: self.repository, random.Random(f"{self.config.seed}:decisions")
+        )
         self.target = TargetState(self.config, self.contracts)
-        self._start_controls()
-        self.clock.unfreeze()
         self.journal.clear()
 
     def export(self) -> dict[str, Any]:
@@ -88,22 +108,5 @@ class MockState:
         return document
 
     def import_(self, data: Any) -> None:
-        """Replace all state with a snapshot. Everything is checked first: on any error,
-        nothing changes."""
-        if not isinstance(data, dict):
-            raise bad("", "a snapshot is a JSON object")
-        faults = Faults()
-        faults.replace_all(list(data.get("faults") or []))
-        latency = Latency.from_dict(data.get("latency") or {})
-        frozen_at = None
-        clock = data.get("clock") or {"frozen": False}
-        if isinstance(clock, dict) and clock.get("frozen"):
-            frozen_at = timestamps.parse(str(clock.get("now", "")))
-            if frozen_at is None:
-                raise bad("/clock/now", "a frozen clock needs now: an RFC 3339 instant")
-        snapshot.load(self.repository, data)
-        self.faults, self.latency = faults, latency
-        if frozen_at is not None:
-            self.clock.freeze(frozen_at)
-        else:
-            self.clock.unfreeze()
+        """Replace all state with a snapshot; on any error, nothing changes."""
+        self._install(data, self.repository)

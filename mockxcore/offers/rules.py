@@ -12,7 +12,8 @@ from typing import Any
 
 from mockxcore import timestamps
 from mockxcore.contracts import kind
-from mockxcore.offers.schemas import ACTIVITY, FALLBACK, FILTER, OFFER, TAG
+from mockxcore.decisioning.pql import PqlError, compile_rule
+from mockxcore.offers.schemas import ACTIVITY, FALLBACK, FILTER, OFFER, RULE, TAG
 from mockxcore.problems import ErrorItem
 from mockxcore.xcore.repository import Rule, RuleContext
 
@@ -129,10 +130,24 @@ def fallback_fits_placement(context: RuleContext, instance: dict[str, Any]) -> l
     ]
 
 
+def pql_subset(context: RuleContext, instance: dict[str, Any]) -> list[ErrorItem]:
+    """A rule's PQL must be in the supported subset, refused when written rather than at
+    decision time. A snapshot is restored as it was; diagnostics then name such a rule."""
+    if context.loading:
+        return []
+    try:
+        compile_rule(instance["xdm:condition"]["xdm:value"])
+    except PqlError as error:
+        construct = f" ({error.construct} is not supported)" if error.construct else ""
+        return [ErrorItem("pql", f"{error}{construct}", "/xdm:condition/xdm:value")]
+    return []
+
+
 RULES: dict[str, Sequence[Rule]] = {
     OFFER: (option_lifecycle, distinct_placements, calendar_window),
     FALLBACK: (option_lifecycle, distinct_placements),
     TAG: (unique_tag_name,),
     FILTER: (filter_targets,),
     ACTIVITY: (activity_dates, fallback_fits_placement),
+    RULE: (pql_subset,),
 }

@@ -8,7 +8,10 @@ Handlers and domain rules talk to the store only through these methods, so anoth
   ``delete_container``, ``size``;
 * instances -- ``get``, ``get_by_uri``, ``records``, ``insert``, ``replace`` (etag-checked),
   ``remove``, ``referrers``, ``query``;
-* delete outcomes -- ``put_deletion``, ``get_deletion``, ``deletions``.
+* delete outcomes -- ``put_deletion``, ``get_deletion``, ``deletions``;
+* decisioning -- ``version`` (of a container's content), ``counter``, ``add_to_counter``,
+  ``counters`` (offer caps), ``put_profile``, ``get_profile``, ``delete_profile``,
+  ``profiles``, ``add_decision``, ``decisions``, ``clear_decisions``.
 """
 
 from mockxcore.store.memory import MemoryStore, Tenant

@@ -6,7 +6,7 @@ Only this module knows how data is laid out. Everything else goes through the me
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -26,6 +26,8 @@ Tenant = tuple[str, str]
 
 MAX_INDEXES_PER_SCHEMA = 16
 MAX_DELETIONS_PER_TENANT = 10_000
+MAX_DECISIONS_PER_TENANT = 1_000
+MAX_PROFILES_PER_TENANT = 100_000
 
 
 @dataclass
@@ -92,12 +94,19 @@ class _ContainerData:
     by_uri: dict[str, str] = field(default_factory=dict)
     schemas: dict[str, _SchemaData] = field(default_factory=dict)
     refs: ReferenceGraph = field(default_factory=ReferenceGraph)
+    version: int = 0
+    """Moves on every instance write, so derived views (compiled catalogs) know when to renew."""
+    counters: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
 class _TenantData:
     containers: dict[str, _ContainerData] = field(default_factory=dict)
     deletions: OrderedDict[str, Deletion] = field(default_factory=OrderedDict)
+    profiles: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    decisions: deque[dict[str, Any]] = field(
+        default_factory=lambda: deque(maxlen=MAX_DECISIONS_PER_TENANT)
+    )
 
 
 def _conflict(what: str, current: int, expected: int) -> Problem:
@@ -212,6 +221,7 @@ class MemoryStore:
         self._write(data, record, refs)
 
     def _write(self, data: _ContainerData, record: Record, refs: list[Reference]) -> None:
+        data.version += 1
         data.instances[record.instance_id] = record
         if record.uri is not None:
             data.by_uri[record.uri] = record.instance_id
@@ -223,6 +233,7 @@ class MemoryStore:
         record = data.instances.pop(instance_id, None)
         if record is None:
             return
+        data.version += 1
         if record.uri is not None:
             data.by_uri.pop(record.uri, None)
         data.schemas[record.schema].drop(instance_id)
@@ -238,6 +249,57 @@ class MemoryStore:
             for iid, pointers in sorted(data.refs.referrers(uri).items())
             if iid in data.instances
         ]
+
+    def version(self, tenant: Tenant, container_id: str) -> int:
+        """A number that changes whenever an instance of the container is written or removed."""
+        return self._container(tenant, container_id).version
+
+    # -- counters (offer caps) -------------------------------------------------------------
+    def counter(self, tenant: Tenant, container_id: str, key: str) -> int:
+        return self._container(tenant, container_id).counters.get(key, 0)
+
+    def add_to_counter(self, tenant: Tenant, container_id: str, key: str, amount: int) -> int:
+        counters = self._container(tenant, container_id).counters
+        counters[key] = counters.get(key, 0) + amount
+        return counters[key]
+
+    def counters(self, tenant: Tenant, container_id: str) -> dict[str, int]:
+        return dict(self._container(tenant, container_id).counters)
+
+    # -- profiles and decision events ------------------------------------------------------
+    def put_profile(self, tenant: Tenant, identity: tuple[str, str], doc: dict[str, Any]) -> None:
+        profiles = self._tenant(tenant).profiles
+        if identity not in profiles and len(profiles) >= MAX_PROFILES_PER_TENANT:
+            raise Problem(
+                413,
+                "too-many-profiles",
+                f"at most {MAX_PROFILES_PER_TENANT} profiles per org and sandbox",
+            )
+        profiles[identity] = doc
+
+    def get_profile(self, tenant: Tenant, identity: tuple[str, str]) -> dict[str, Any] | None:
+        data = self._tenants.get(tenant)
+        return data.profiles.get(identity) if data else None
+
+    def delete_profile(self, tenant: Tenant, identity: tuple[str, str]) -> bool:
+        data = self._tenants.get(tenant)
+        return data is not None and data.profiles.pop(identity, None) is not None
+
+    def profiles(self, tenant: Tenant) -> dict[tuple[str, str], dict[str, Any]]:
+        data = self._tenants.get(tenant)
+        return dict(data.profiles) if data else {}
+
+    def add_decision(self, tenant: Tenant, event: dict[str, Any]) -> None:
+        self._tenant(tenant).decisions.append(event)
+
+    def decisions(self, tenant: Tenant) -> list[dict[str, Any]]:
+        data = self._tenants.get(tenant)
+        return list(data.decisions) if data else []
+
+    def clear_decisions(self, tenant: Tenant) -> None:
+        data = self._tenants.get(tenant)
+        if data is not None:
+            data.decisions.clear()
 
     # -- deletions -------------------------------------------------------------------------
     def put_deletion(self, tenant: Tenant, deletion: Deletion) -> None:

@@ -199,7 +199,9 @@ class _Decider:
         tokens.update(self.token_extras)
         return tokens
 
-    def macros(self, text: str, meta: dict[str, Any], detail: dict[str, Any], name: str) -> str:
+    def macros(
+        self, text: str, meta: dict[str, Any], detail: dict[str, Any], name: str | None
+    ) -> str:
         attributes = {"name": name, "index": detail.get("index"), "key": detail.get("key")}
         parameters = detail.get("parameters") or {}
 
@@ -218,7 +220,7 @@ class _Decider:
         return _MACRO.sub(replace, text)
 
     def with_macros(
-        self, option: dict[str, Any], meta: dict[str, Any], detail: dict[str, Any], name: str
+        self, option: dict[str, Any], meta: dict[str, Any], detail: dict[str, Any], name: str | None
     ) -> dict[str, Any]:
         content = option.get("content")
         if option.get("type") == "html" and isinstance(content, str):
@@ -236,7 +238,7 @@ class _Decider:
         return option
 
     def consequence(
-        self, rule: Rule, mode: str, kind: str, detail: dict[str, Any], name: str
+        self, rule: Rule, mode: str, kind: str, detail: dict[str, Any], name: str | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         """The options and metrics a matched rule contributes, shaped for execute/prefetch."""
         consequence = rule.consequence
@@ -326,7 +328,7 @@ class _Decider:
         return entry
 
     def collect(
-        self, rules: list[Rule], mode: str, kind: str, detail: dict[str, Any], name: str
+        self, rules: list[Rule], mode: str, kind: str, detail: dict[str, Any], name: str | None
     ) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], list[Rule], _Tracer | None, dict[str, Any]
     ]:
@@ -378,8 +380,13 @@ class _Decider:
         names = [wanted] if isinstance(wanted, str) and wanted else list(artifact.views)
         answers: dict[str, dict[str, Any]] = {}
         for name in names:
+            # macros read the view name as requested (none when all views were asked for)
             options, metrics, matched, tracer, context = self.collect(
-                self.rules(artifact.views.get(name, ())), "prefetch", "view", detail, name
+                self.rules(artifact.views.get(name, ())),
+                "prefetch",
+                "view",
+                detail,
+                detail.get("name"),
             )
             if not matched:
                 continue

@@ -84,8 +84,12 @@ def _session_id(request: web.Request) -> str:
 def _visitor(
     given: dict[str, Any], client: Client, host: str, target: TargetState
 ) -> tuple[dict[str, Any], str, str]:
-    """The response's ``id``, the allocation key, and the cluster the visitor lives on."""
+    """The response's ``id``, the allocation key, and the cluster the visitor lives on.
+
+    Allocation hashes the ids the caller gave (as on-device SDKs do); only a visitor who gave
+    none is allocated by the tntId made for it here."""
     visitor = {k: v for k, v in given.items() if v not in (None, "", [])}
+    key = ids.allocation_key(visitor)
     tnt = visitor.get("tntId")
     cluster = ids.location_hint(tnt) or ids.cluster_from_host(host) or client.cluster
     if not tnt:
@@ -95,9 +99,7 @@ def _visitor(
             if other
             else ids.new_tnt_id(target.rng, cluster)
         )
-    key = ids.allocation_key(visitor)
-    assert key is not None
-    return visitor, key, cluster
+    return visitor, key or visitor["tntId"].split(".")[0], cluster
 
 
 def _trace_header(

@@ -80,6 +80,8 @@ class RuleContext:
     instance_id: str
     previous: dict[str, Any] | None
     """The instance before this write (None on create and on snapshot load)."""
+    loading: bool = False
+    """True while a snapshot is loaded: state restored as it was, not a client's write."""
 
     def target(self, uri: str) -> Record | None:
         return self.store.get_by_uri(self.tenant, self.container_id, uri)

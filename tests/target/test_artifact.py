@@ -110,10 +110,16 @@ def test_etag_and_if_none_match(mockxcore: MockServer) -> None:
 def test_property_paths_serve_only_what_the_property_sees(mockxcore: MockServer) -> None:
     table = {
         "activities": [
-            {"mbox": "a", "propertyTokens": ["p1"],
-             "experiences": [{"options": [{"type": "html", "content": "p1 only"}]}]},
-            {"mbox": "b", "propertyTokens": ["p2"],
-             "experiences": [{"options": [{"type": "html", "content": "p2 only"}]}]},
+            {
+                "mbox": "a",
+                "propertyTokens": ["p1"],
+                "experiences": [{"options": [{"type": "html", "content": "p1 only"}]}],
+            },
+            {
+                "mbox": "b",
+                "propertyTokens": ["p2"],
+                "experiences": [{"options": [{"type": "html", "content": "p2 only"}]}],
+            },
             {"mbox": "c", "experiences": [{"options": [{"type": "html", "content": "all"}]}]},
         ]
     }
@@ -140,9 +146,7 @@ def test_an_artifact_that_runs_code_is_refused_and_the_previous_one_kept(
     assert requests.put(f"{url}/__admin/target/clients/hand/artifact", json=ARTIFACT).ok
     before = requests.get(f"{url}/hand/production/v1/rules.json").headers["ETag"]
     evil = copy.deepcopy(ARTIFACT)
-    evil["rules"]["mboxes"]["greeting"][1]["condition"] = {
-        "method": [{"var": "mbox"}, "clear"]
-    }
+    evil["rules"]["mboxes"]["greeting"][1]["condition"] = {"method": [{"var": "mbox"}, "clear"]}
     refused = requests.put(f"{url}/__admin/target/clients/hand/artifact", json=evil)
     assert refused.status_code == 422
     problem = refused.json()
@@ -159,12 +163,19 @@ def test_an_artifact_that_runs_code_is_refused_and_the_previous_one_kept(
     [
         (lambda a: a.pop("version"), "/version", "schema"),
         (lambda a: a.update(version="2.0.0"), "/version", "artifact-version"),
-        (lambda a: a.update(rules={"mboxes": {"x": [{"condition": True}]}}),
-         "/rules/mboxes/x/0/consequence", "schema"),
-        (lambda a: a["meta"].update(environment="qa"), "/meta/environment",
-         "artifact-environment"),
-        (lambda a: a["rules"]["mboxes"]["greeting"][0]["consequence"]["options"][0].update(
-            type="image"), "/rules/mboxes/greeting/0/consequence/options/0/type", "schema"),
+        (
+            lambda a: a.update(rules={"mboxes": {"x": [{"condition": True}]}}),
+            "/rules/mboxes/x/0/consequence",
+            "schema",
+        ),
+        (lambda a: a["meta"].update(environment="qa"), "/meta/environment", "artifact-environment"),
+        (
+            lambda a: a["rules"]["mboxes"]["greeting"][0]["consequence"]["options"][0].update(
+                type="image"
+            ),
+            "/rules/mboxes/greeting/0/consequence/options/0/type",
+            "schema",
+        ),
     ],
 )
 def test_invalid_artifacts_name_the_problem(
@@ -195,8 +206,12 @@ def test_admin_bodies_are_bounded_and_parsed(mockxcore: MockServer) -> None:
     assert requests.put(url, data=b"").status_code == 400
     huge = b'{"version": "1.0.0", "rules": {}, "pad": "' + b"x" * (16 << 20) + b'"}'
     assert requests.put(url, data=huge).status_code == 413
-    assert requests.put(f"{mockxcore.url}/__admin/target/clients/bad code!/artifact",
-                        json=ARTIFACT).status_code == 400
+    assert (
+        requests.put(
+            f"{mockxcore.url}/__admin/target/clients/bad code!/artifact", json=ARTIFACT
+        ).status_code
+        == 400
+    )
 
 
 def test_clients_are_listed_registered_and_removed(mockxcore: MockServer) -> None:
@@ -209,7 +224,9 @@ def test_clients_are_listed_registered_and_removed(mockxcore: MockServer) -> Non
     assert demo["remoteMboxes"] == ["account-summary"]
     made = requests.put(f"{url}/__admin/target/clients/acme", json={"cluster": "7"})
     assert made.json()["cluster"] == "7" and made.json()["source"] is None
-    assert requests.put(f"{url}/__admin/target/clients/acme", json={"cluster": "x"}).status_code == 422
+    assert (
+        requests.put(f"{url}/__admin/target/clients/acme", json={"cluster": "x"}).status_code == 422
+    )
     answer = deliver(url, web_request(), client="acme").json()
     assert answer["edgeHost"] == "mboxedge7.tt.omtrdc.net"
     assert answer["id"]["tntId"].endswith(".7_0")

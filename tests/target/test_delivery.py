@@ -68,7 +68,11 @@ def test_execute_drops_event_tokens_and_prefetch_keeps_them(mockxcore: MockServe
     assert executed["options"][0]["type"] == "html"
     assert "eventToken" not in executed["options"][0]
     assert executed["metrics"] == [
-        {"type": "click", "selector": "#hero-cta", "eventToken": executed["metrics"][0]["eventToken"]}
+        {
+            "type": "click",
+            "selector": "#hero-cta",
+            "eventToken": executed["metrics"][0]["eventToken"],
+        }
     ]
     assert prefetched["options"][0]["eventToken"]
     assert prefetched["options"][0]["content"] == executed["options"][0]["content"]
@@ -105,7 +109,9 @@ def test_response_tokens_carry_what_the_artifact_lists(mockxcore: MockServer) ->
     assert tokens["offer.name"].startswith("Hero - ")
     table = {
         "responseTokens": ["activity.id"],
-        "activities": [{"mbox": "m", "experiences": [{"options": [{"type": "html", "content": "x"}]}]}],
+        "activities": [
+            {"mbox": "m", "experiences": [{"options": [{"type": "html", "content": "x"}]}]}
+        ],
     }
     assert put_table(mockxcore.url, table).status_code == 200
     request = web_request(execute={"mboxes": mboxes("m")})
@@ -153,8 +159,13 @@ def test_notifications_are_acknowledged_and_kept(mockxcore: MockServer) -> None:
             "tokens": ["tok-a"],
             "mbox": {"name": "hero-banner"},
         },
-        {"id": "n-2", "type": "click", "timestamp": 1_700_000_000_001, "tokens": ["tok-b"],
-         "mbox": {"name": "welcome-message"}},
+        {
+            "id": "n-2",
+            "type": "click",
+            "timestamp": 1_700_000_000_001,
+            "tokens": ["tok-b"],
+            "mbox": {"name": "welcome-message"},
+        },
     ]
     body = deliver(
         mockxcore.url, web_request(id={"tntId": TNT}, notifications=sent), session="s-notify"
@@ -230,8 +241,11 @@ def test_campaign_macros_are_replaced(mockxcore: MockServer) -> None:
                 "name": "Colors",
                 "mbox": "swatch",
                 "experiences": [
-                    {"name": "Only", "offer": {"id": 5, "name": "Swatch offer"},
-                     "options": [{"type": "html", "content": html}]}
+                    {
+                        "name": "Only",
+                        "offer": {"id": 5, "name": "Swatch offer"},
+                        "options": [{"type": "html", "content": html}],
+                    }
                 ],
             }
         ]
@@ -247,8 +261,11 @@ def test_campaign_macros_are_replaced(mockxcore: MockServer) -> None:
 def test_property_tokens_scope_activities(mockxcore: MockServer) -> None:
     table = {
         "activities": [
-            {"mbox": "scoped", "propertyTokens": ["prop-1"],
-             "experiences": [{"options": [{"type": "html", "content": "for prop-1"}]}]}
+            {
+                "mbox": "scoped",
+                "propertyTokens": ["prop-1"],
+                "experiences": [{"options": [{"type": "html", "content": "for prop-1"}]}],
+            }
         ]
     }
     assert put_table(mockxcore.url, table).status_code == 200
@@ -290,12 +307,15 @@ def test_remote_mboxes_are_answered_and_listed_as_remote(mockxcore: MockServer) 
     listed = requests.get(f"{url}/__admin/target/clients/demo/remote").json()
     assert listed["mboxes"]["wallet"] == content
     assert requests.delete(f"{url}/__admin/target/clients/demo/mboxes/wallet").status_code == 204
-    assert "wallet" not in requests.get(f"{url}/demo/production/v1/rules.json").json()[
-        "remoteMboxes"
-    ]
+    assert (
+        "wallet" not in requests.get(f"{url}/demo/production/v1/rules.json").json()["remoteMboxes"]
+    )
     assert "options" not in deliver(url, request).json()["execute"]["mboxes"][0]
-    view = {"options": [{"type": "actions", "content": [{"type": "setHtml", "selector": "h1",
-                                                         "content": "Hi"}]}]}
+    view = {
+        "options": [
+            {"type": "actions", "content": [{"type": "setHtml", "selector": "h1", "content": "Hi"}]}
+        ]
+    }
     assert requests.put(f"{url}/__admin/target/clients/demo/views/account", json=view).ok
     views = deliver(url, web_request(prefetch={"views": [{"name": "account"}]})).json()
     assert views["prefetch"]["views"][0]["options"][0]["content"][0]["content"] == "Hi"
@@ -308,9 +328,7 @@ def test_decision_scope_mboxes_are_answered_from_the_repository(mockxcore: MockS
         "xcore:offer-activity:e81b9fc35d25ae0", "xcore:offer-placement:c2354e2b7740a63"
     )
     request = web_request(execute={"mboxes": mboxes(live, draft)})
-    answered = deliver(mockxcore.url, request, imsOrgId="demo@AdobeOrg").json()["execute"][
-        "mboxes"
-    ]
+    answered = deliver(mockxcore.url, request, imsOrgId="demo@AdobeOrg").json()["execute"]["mboxes"]
     options = answered[0]["options"]
     assert len(options) == 2
     assert all(o["type"] == "json" for o in options)
@@ -405,7 +423,9 @@ def test_an_oversized_body_is_a_target_413(mockxcore: MockServer) -> None:
 
 # -- which client --------------------------------------------------------------------------
 TWO_CLIENTS_TABLE = {
-    "activities": [{"mbox": "who", "experiences": [{"options": [{"type": "html", "content": "acme"}]}]}]
+    "activities": [
+        {"mbox": "who", "experiences": [{"options": [{"type": "html", "content": "acme"}]}]}
+    ]
 }
 
 
@@ -446,8 +466,9 @@ def test_without_any_hint_two_clients_are_ambiguous(two_clients: str) -> None:
     response = deliver(two_clients, web_request(), client=None)
     assert response.status_code == 400
     assert "which client" in response.json()["message"]
-    edge = deliver(two_clients, web_request(), client=None,
-                   headers={"Host": "mboxedge35.tt.omtrdc.net"})
+    edge = deliver(
+        two_clients, web_request(), client=None, headers={"Host": "mboxedge35.tt.omtrdc.net"}
+    )
     assert edge.status_code == 400  # an edge host names a cluster, not a client
 
 
@@ -463,10 +484,11 @@ def test_an_unknown_client_is_a_400_naming_it(mockxcore: MockServer) -> None:
     response = deliver(mockxcore.url, web_request(), client="nope")
     assert response.status_code == 400
     assert response.json()["message"] == "unknown client code 'nope' (from the client parameter)"
-    hosted = deliver(mockxcore.url, web_request(), client=None,
-                     headers={"Host": "nope.tt.omtrdc.net"})
+    hosted = deliver(
+        mockxcore.url, web_request(), client=None, headers={"Host": "nope.tt.omtrdc.net"}
+    )
     assert "'nope' (from the host)" in hosted.json()["message"]
     with MockServer() as empty:
-        assert "no Target client" in deliver(empty.url, web_request(), client=None).json()[
-            "message"
-        ]
+        assert (
+            "no Target client" in deliver(empty.url, web_request(), client=None).json()["message"]
+        )

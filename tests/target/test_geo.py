@@ -81,8 +81,10 @@ def test_deliveries_with_an_ip_address_are_decided_with_its_geo(mockxcore: MockS
                 "mbox": "local-offer",
                 "type": "xt",
                 "experiences": [
-                    {"audience": {"attribute": "geo.country", "equals": "CH"},
-                     "options": [{"type": "html", "content": "Grüezi"}]},
+                    {
+                        "audience": {"attribute": "geo.country", "equals": "CH"},
+                        "options": [{"type": "html", "content": "Grüezi"}],
+                    },
                     {"options": [{"type": "html", "content": "Hello"}]},
                 ],
             }
@@ -99,9 +101,9 @@ def test_deliveries_with_an_ip_address_are_decided_with_its_geo(mockxcore: MockS
         request = web_request(
             id={"tntId": TNT}, context=context, execute={"mboxes": mboxes("local-offer")}
         )
-        found: dict[str, object] = deliver(url, request).json()["execute"]["mboxes"][0][
-            "options"
-        ][0]
+        found: dict[str, object] = deliver(url, request).json()["execute"]["mboxes"][0]["options"][
+            0
+        ]
         return found
 
     swiss = option({"ipAddress": "198.51.100.4"})

@@ -56,6 +56,11 @@ def _request(
     )
 
 
+def _sent_for(url: str, tnt: str, mbox: str) -> list[dict[str, Any]]:
+    """Display notifications the SDK sent (from a background thread) for one visitor."""
+    return [n for n in notifications(url, mbox=mbox) if n["visitor"].get("tntId") == tnt]
+
+
 def _options(response: dict[str, Any], mode: str = "execute") -> dict[str, list[Any]]:
     part = getattr(response["response"], mode)
     return {m.name: plain(m.options or []) for m in part.mboxes}
@@ -94,7 +99,10 @@ def test_two_calls_for_one_visitor_keep_its_tnt_id(mockxcore: MockServer) -> Non
     }
     assert f"PC#{tnt}#" in first["target_cookie"]["value"]
     second = client.get_offers(
-        {"request": _request("hero-banner", tnt=None), "target_cookie": first["target_cookie"]["value"]}
+        {
+            "request": _request("hero-banner", tnt=None),
+            "target_cookie": first["target_cookie"]["value"],
+        }
     )
     assert second["response"].id.tnt_id == tnt
     assert second["response"].edge_host == "mboxedge31.tt.omtrdc.net"
@@ -127,9 +135,7 @@ def test_send_notifications_reach_the_mock(mockxcore: MockServer) -> None:
 
 def test_get_attributes_reads_json_offers(mockxcore: MockServer) -> None:
     client = sdk_client(mockxcore.url)
-    attributes = client.get_attributes(
-        ["checkout-config"], {"request": _request(tnt=TNT)}
-    )
+    attributes = client.get_attributes(["checkout-config"], {"request": _request(tnt=TNT)})
     assert attributes.get_value("checkout-config", "maxItems") == 25
     assert isinstance(attributes.get_value("checkout-config", "onePageCheckout"), bool)
     assert attributes.as_object("checkout-config")["paymentMethods"]
@@ -141,8 +147,11 @@ def test_on_device_decides_locally_from_the_mocks_artifact(mockxcore: MockServer
     artifact = client.decisioning_engine.get_raw_artifact()
     assert artifact == requests.get(f"{url}/demo/production/v1/rules.json").json()
 
-    request = _request("hero-banner", "welcome-message", address=Address(url="https://a.com/"))
-    local = client.get_offers({"request": request, "session_id": "on-device-1"})
+    visitor = "0ddba11c0ffee0ddba11c0ffee0ddba1.35_0"
+    request = _request(
+        "hero-banner", "welcome-message", tnt=visitor, address=Address(url="https://a.com/")
+    )
+    local = client.get_offers({"request": request})
     remote = client.get_offers({"request": request, "decisioning_method": "server-side"})
     assert local["meta"]["decisioning_method"] == "on-device"
     local_hero = _options(local)["hero-banner"][0]
@@ -160,10 +169,9 @@ def test_on_device_decides_locally_from_the_mocks_artifact(mockxcore: MockServer
         if r["meta"]["experience.name"] == local_hero["responseTokens"]["experience.name"]
     )
     expected = rule["consequence"]["options"][0]["eventToken"]
-    sent = eventually(lambda: notifications(url, sessionId="on-device-1", mbox="hero-banner"))
+    sent = eventually(lambda: _sent_for(url, visitor, "hero-banner"))
     assert sent and sent[0]["type"] == "display"
     assert sent[0]["tokens"] == [expected]
-    assert sent[0]["visitor"]["tntId"] == TNT
 
 
 def test_hybrid_asks_the_server_for_remote_mboxes_only(mockxcore: MockServer) -> None:
@@ -181,9 +189,11 @@ def test_hybrid_asks_the_server_for_remote_mboxes_only(mockxcore: MockServer) ->
     )
     local = client.get_offers({"request": _request("hero-banner")})
     assert local["meta"]["remote_mboxes"] == []
-    assert _options(local)["hero-banner"][0]["responseTokens"][
-        "activity.decisioningMethod"
-    ] == "on-device"
+    assert (
+        _options(local)["hero-banner"][0]["responseTokens"]["activity.decisioningMethod"]
+        == "on-device"
+    )
+    assert eventually(lambda: _sent_for(mockxcore.url, TNT, "hero-banner"))
 
 
 def test_on_device_views_match_server_side(mockxcore: MockServer) -> None:
@@ -205,3 +215,30 @@ def test_on_device_views_match_server_side(mockxcore: MockServer) -> None:
                 option["responseTokens"].pop("activity.decisioningMethod")
     assert local == remote
     assert local[0]["name"] == "home"
+
+
+def test_every_kind_of_visitor_id_is_allocated_alike(mockxcore: MockServer) -> None:
+    """Allocation hashes the id the visitor gave: tntId, Marketing Cloud id or third-party id."""
+    client = sdk_client(mockxcore.url, decisioning_method="on-device")
+    kinds = (
+        [{"tnt_id": f"{n:032x}.35_0"} for n in range(15)]
+        + [{"third_party_id": f"crm-{n}"} for n in range(15)]
+        + [{"marketing_cloud_visitor_id": f"{n:020d}"} for n in range(15)]
+    )
+    seen = set()
+    for ids in kinds:
+        request = DeliveryRequest(
+            id=VisitorId(**ids),
+            context=Context(channel=ChannelType.WEB),
+            prefetch=PrefetchRequest(mboxes=[MboxRequest(name="checkout-config", index=1)]),
+        )
+        local = _options(client.get_offers({"request": request}), "prefetch")
+        remote = _options(
+            client.get_offers({"request": request, "decisioning_method": "server-side"}),
+            "prefetch",
+        )
+        assert (
+            local["checkout-config"][0]["eventToken"] == remote["checkout-config"][0]["eventToken"]
+        ), ids
+        seen.add(local["checkout-config"][0]["eventToken"])
+    assert len(seen) == 2  # both experiences were reached

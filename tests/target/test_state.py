@@ -37,9 +37,10 @@ def test_export_then_load_is_lossless() -> None:
         "demo": ["client", "cluster", "mboxes", "organizationId", "table"],
         "hand": ["artifact", "client", "cluster"],
     }
-    assert fresh.clients["demo"].served() == TargetState(Config(data=["demo"]), default()).clients[
-        "demo"
-    ].served()
+    assert (
+        fresh.clients["demo"].served()
+        == TargetState(Config(data=["demo"]), default()).clients["demo"].served()
+    )
 
 
 def test_load_is_all_or_nothing() -> None:
@@ -55,8 +56,9 @@ def test_load_is_all_or_nothing() -> None:
     assert "/geo/nope" in pointers
     assert state.export() == before
     with pytest.raises(Problem):
-        state.load({"mockxcore": "target/1", "clients": [{"client": "x", "table": {},
-                                                           "artifact": {}}]})
+        state.load(
+            {"mockxcore": "target/1", "clients": [{"client": "x", "table": {}, "artifact": {}}]}
+        )
     with pytest.raises(Problem):
         state.load({"mockxcore": "snapshot/1"})
 

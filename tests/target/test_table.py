@@ -77,8 +77,10 @@ def test_xt_experiences_go_to_the_first_audience_that_matches(mock: MockServer) 
             "type": "xt",
             "experiences": [
                 {"audience": {"attribute": "mbox.tier", "equals": "gold"}, "options": html("gold")},
-                {"audience": {"attribute": "user.platform", "equals": "iOS"},
-                 "options": html("iphone")},
+                {
+                    "audience": {"attribute": "user.platform", "equals": "iOS"},
+                    "options": html("iphone"),
+                },
                 {"options": html("default")},
             ],
         },
@@ -91,8 +93,13 @@ def test_xt_experiences_go_to_the_first_audience_that_matches(mock: MockServer) 
 def test_splits_allocate_by_visitor_and_leave_the_rest_out(mock: MockServer) -> None:
     load(
         mock.url,
-        {"mbox": "m", "experiences": [{"split": 10, "options": html("a")},
-                                      {"split": 20, "options": html("b")}]},
+        {
+            "mbox": "m",
+            "experiences": [
+                {"split": 10, "options": html("a")},
+                {"split": 20, "options": html("b")},
+            ],
+        },
     )
     seen = [answer(mock.url, visitor=f"{n:032x}.35_0") for n in range(300)]
     counts = {k: seen.count(k) for k in ("a", "b", None)}
@@ -129,11 +136,17 @@ def test_days_and_time_of_day_follow_the_clock(mock: MockServer) -> None:
             "mbox": "m",
             "type": "xt",
             "experiences": [
-                {"audience": {"all": [{"days": [6, 7]}, {"time": {"from": "2200", "to": "0600"}}]},
-                 "options": html("weekend night")},
+                {
+                    "audience": {
+                        "all": [{"days": [6, 7]}, {"time": {"from": "2200", "to": "0600"}}]
+                    },
+                    "options": html("weekend night"),
+                },
                 {"audience": {"days": [6, 7]}, "options": html("weekend")},
-                {"audience": {"between": {"start": "2031-03-03T00:00:00Z"}},
-                 "options": html("from march")},
+                {
+                    "audience": {"between": {"start": "2031-03-03T00:00:00Z"}},
+                    "options": html("from march"),
+                },
             ],
         },
     )
@@ -169,8 +182,11 @@ def test_days_and_time_of_day_follow_the_clock(mock: MockServer) -> None:
 def test_attribute_tests(mock: MockServer, test: dict[str, Any], yes: str, no: str | None) -> None:
     load(
         mock.url,
-        {"mbox": "m", "audience": {"attribute": "mbox.color", **test},
-         "experiences": [{"options": html("match")}]},
+        {
+            "mbox": "m",
+            "audience": {"attribute": "mbox.color", **test},
+            "experiences": [{"options": html("match")}],
+        },
     )
     assert answer(mock.url, params={"color": yes} if yes is not None else None) == "match"
     assert answer(mock.url, params={"color": no} if no is not None else None) is None
@@ -183,8 +199,12 @@ def test_all_any_not_and_dotted_parameters(mock: MockServer) -> None:
             "mbox": "m",
             "audience": {
                 "all": [
-                    {"any": [{"attribute": "mbox.cart.size", "greaterThan": 2},
-                             {"attribute": "mbox.vip", "equals": "yes"}]},
+                    {
+                        "any": [
+                            {"attribute": "mbox.cart.size", "greaterThan": 2},
+                            {"attribute": "mbox.vip", "equals": "yes"},
+                        ]
+                    },
                     {"not": {"attribute": "referring.domain", "equals": "spam.com"}},
                 ]
             },
@@ -201,14 +221,26 @@ def test_all_any_not_and_dotted_parameters(mock: MockServer) -> None:
 def test_client_hints_take_the_place_of_the_user_agent(mock: MockServer) -> None:
     load(
         mock.url,
-        {"mbox": "m", "type": "xt", "experiences": [
-            {"audience": {"all": [{"attribute": "user.browserType", "equals": "edge"},
-                                  {"attribute": "user.browserVersion", "greaterThanOrEqual": 120},
-                                  {"attribute": "user.platform", "equals": "mac"}]},
-             "options": html("edge on mac")},
-            {"audience": {"attribute": "user.browserType", "equals": "chrome"},
-             "options": html("chrome")},
-        ]},
+        {
+            "mbox": "m",
+            "type": "xt",
+            "experiences": [
+                {
+                    "audience": {
+                        "all": [
+                            {"attribute": "user.browserType", "equals": "edge"},
+                            {"attribute": "user.browserVersion", "greaterThanOrEqual": 120},
+                            {"attribute": "user.platform", "equals": "mac"},
+                        ]
+                    },
+                    "options": html("edge on mac"),
+                },
+                {
+                    "audience": {"attribute": "user.browserType", "equals": "chrome"},
+                    "options": html("chrome"),
+                },
+            ],
+        },
     )
     hints = {
         "platform": "macOS",
@@ -245,34 +277,87 @@ def test_the_table_is_kept_and_the_artifact_lists_locations(mock: MockServer) ->
 @pytest.mark.parametrize(
     ("activity", "pointer", "rule"),
     [
-        ({"mbox": "m", "experiences": [{"split": 60, "options": html("a")},
-                                       {"split": 60, "options": html("b")}]},
-         "/activities/0/experiences", "split"),
-        ({"mbox": "m", "experiences": [{"split": 60, "options": html("a")},
-                                       {"options": html("b")}]},
-         "/activities/0/experiences", "split"),
-        ({"mbox": "m", "experiences": [{"audience": {"days": [1]}, "options": html("a")}]},
-         "/activities/0/experiences/0/audience", "experience-audience"),
-        ({"mbox": "m", "type": "xt", "experiences": [{"split": 5, "options": html("a")}]},
-         "/activities/0/experiences/0/split", "split"),
-        ({"mbox": "m", "audience": {"attribute": "cookie.x", "equals": 1},
-          "experiences": [{"options": html("a")}]},
-         "/activities/0/audience/attribute", "audience-attribute"),
-        ({"mbox": "m", "audience": {"jsonLogic": {"log": ["x"]}},
-          "experiences": [{"options": html("a")}]},
-         "/activities/0/audience/jsonLogic/log", "condition-operator"),
-        ({"mbox": "m", "start": "2031-02-01T00:00:00Z", "end": "2031-01-01T00:00:00Z",
-          "experiences": [{"options": html("a")}]},
-         "/activities/0/end", "date-order"),
-        ({"mbox": "m", "audience": {"attribute": "user.browserVersion", "startsWith": "1"},
-          "experiences": [{"options": html("a")}]},
-         "/activities/0/audience/startsWith", "audience-operator"),
-        ({"mbox": "target-global-mbox", "experiences": [{"options": html("a")}]},
-         "/activities/0/mbox", "location"),
-        ({"mbox": "m", "view": "v", "experiences": [{"options": html("a")}]},
-         "/activities/0", "schema"),
-        ({"mbox": "m", "experiences": [{"options": [{"type": "json", "content": "text"}]}]},
-         "/activities/0/experiences/0/options/0/content", "schema"),
+        (
+            {
+                "mbox": "m",
+                "experiences": [
+                    {"split": 60, "options": html("a")},
+                    {"split": 60, "options": html("b")},
+                ],
+            },
+            "/activities/0/experiences",
+            "split",
+        ),
+        (
+            {
+                "mbox": "m",
+                "experiences": [{"split": 60, "options": html("a")}, {"options": html("b")}],
+            },
+            "/activities/0/experiences",
+            "split",
+        ),
+        (
+            {"mbox": "m", "experiences": [{"audience": {"days": [1]}, "options": html("a")}]},
+            "/activities/0/experiences/0/audience",
+            "experience-audience",
+        ),
+        (
+            {"mbox": "m", "type": "xt", "experiences": [{"split": 5, "options": html("a")}]},
+            "/activities/0/experiences/0/split",
+            "split",
+        ),
+        (
+            {
+                "mbox": "m",
+                "audience": {"attribute": "cookie.x", "equals": 1},
+                "experiences": [{"options": html("a")}],
+            },
+            "/activities/0/audience/attribute",
+            "audience-attribute",
+        ),
+        (
+            {
+                "mbox": "m",
+                "audience": {"jsonLogic": {"log": ["x"]}},
+                "experiences": [{"options": html("a")}],
+            },
+            "/activities/0/audience/jsonLogic/log",
+            "condition-operator",
+        ),
+        (
+            {
+                "mbox": "m",
+                "start": "2031-02-01T00:00:00Z",
+                "end": "2031-01-01T00:00:00Z",
+                "experiences": [{"options": html("a")}],
+            },
+            "/activities/0/end",
+            "date-order",
+        ),
+        (
+            {
+                "mbox": "m",
+                "audience": {"attribute": "user.browserVersion", "startsWith": "1"},
+                "experiences": [{"options": html("a")}],
+            },
+            "/activities/0/audience/startsWith",
+            "audience-operator",
+        ),
+        (
+            {"mbox": "target-global-mbox", "experiences": [{"options": html("a")}]},
+            "/activities/0/mbox",
+            "location",
+        ),
+        (
+            {"mbox": "m", "view": "v", "experiences": [{"options": html("a")}]},
+            "/activities/0",
+            "schema",
+        ),
+        (
+            {"mbox": "m", "experiences": [{"options": [{"type": "json", "content": "text"}]}]},
+            "/activities/0/experiences/0/options/0/content",
+            "schema",
+        ),
     ],
 )
 def test_bad_tables_name_the_problem_and_change_nothing(

@@ -1,0 +1,112 @@
+"""HTTP handlers of the decisioning runtime (``/data/core/ode/{containerId}/...``) and its
+admin endpoints (``/__admin/profiles``, ``/__admin/decisions``)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockxcore.auth import DEFAULT_ORG, DEFAULT_SANDBOX
+from mockxcore.decisioning.service import RESPONSE_SCHEMA, Decisioning
+from mockxcore.problems import ErrorItem, Problem
+from mockxcore.store import Tenant
+from mockxcore.web import caller_of, read_json, respond, state_of
+from mockxcore.xcore import mediatypes as mt
+
+routes = web.RouteTableDef()
+ODE = "/data/core/ode/{containerId}"
+XDM = "application/vnd.adobe.xdm+json"
+RESPONSE_TYPE = f'{XDM}; schema="{RESPONSE_SCHEMA};version=0.5"'
+
+
+def _decisioning(request: web.Request) -> Decisioning:
+    return state_of(request).decisioning
+
+
+@routes.post(ODE + "/decisions")
+async def decisions(request: web.Request) -> web.Response:
+    content_type = request.headers.get("Content-Type")
+    essence = mt.parse(content_type).essence if content_type else ""
+    if essence not in (XDM, "application/json"):
+        detail = (
+            f'decision requests are {XDM}; schema="https://ns.adobe.com/experience/'
+            'offer-management/decision-request;version=0.5"'
+        )
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            detail,
+            [ErrorItem("content-type", detail, "/headers/Content-Type")],
+        )
+    mt.negotiate(request.headers.get("Accept"), XDM)
+    body = _decisioning(request).decide(
+        caller_of(request), request.match_info["containerId"], await read_json(request)
+    )
+    return respond(body, content_type=RESPONSE_TYPE)
+
+
+@routes.get(ODE + "/offers")
+async def activity_offers(request: web.Request) -> web.Response:
+    body = _decisioning(request).activity_offers(
+        caller_of(request),
+        request.match_info["containerId"],
+        request.query.getall("activityId", []),
+    )
+    return respond(body)
+
+
+@routes.get(ODE + "/diagnostics")
+async def diagnostics(request: web.Request) -> web.Response:
+    body = _decisioning(request).diagnostics(caller_of(request), request.match_info["containerId"])
+    return respond(body)
+
+
+# -- admin ---------------------------------------------------------------------------------
+def _tenant(request: web.Request) -> Tenant:
+    """Admin calls name the org and sandbox with the same headers (default: the demo's)."""
+    return (
+        request.headers.get("x-gw-ims-org-id", "").strip() or DEFAULT_ORG,
+        request.headers.get("x-sandbox-name", "").strip() or DEFAULT_SANDBOX,
+    )
+
+
+@routes.put("/__admin/profiles/{namespace}/{id}")
+async def put_profile(request: web.Request) -> web.Response:
+    profile = _decisioning(request).put_profile(
+        _tenant(request),
+        request.match_info["namespace"],
+        request.match_info["id"],
+        await read_json(request),
+    )
+    return respond(profile)
+
+
+@routes.get("/__admin/profiles/{namespace}/{id}")
+async def get_profile(request: web.Request) -> web.Response:
+    return respond(
+        _decisioning(request).get_profile(
+            _tenant(request), request.match_info["namespace"], request.match_info["id"]
+        )
+    )
+
+
+@routes.delete("/__admin/profiles/{namespace}/{id}")
+async def delete_profile(request: web.Request) -> web.Response:
+    decisioning = _decisioning(request)
+    tenant = _tenant(request)
+    profile = decisioning.get_profile(
+        tenant, request.match_info["namespace"], request.match_info["id"]
+    )
+    decisioning.repo.store.delete_profile(tenant, (profile["namespace"], profile["id"]))
+    return respond(profile)
+
+
+@routes.get("/__admin/decisions")
+async def list_decisions(request: web.Request) -> web.Response:
+    """The decision events of an org and sandbox (non-dry-run decisions), oldest first."""
+    return respond(_decisioning(request).repo.store.decisions(_tenant(request)))
+
+
+@routes.delete("/__admin/decisions")
+async def clear_decisions(request: web.Request) -> web.Response:
+    _decisioning(request).repo.store.clear_decisions(_tenant(request))
+    return respond([])
