@@ -114,6 +114,11 @@ def _parser() -> argparse.ArgumentParser:
         help="answer CORS preflights and allow any origin (default on)",
     )
     serve.add_argument(
+        "--strict",
+        action="store_true",
+        help="answer requests that break the contracts with 400 (they are journaled anyway)",
+    )
+    serve.add_argument(
         "--tls",
         action="store_true",
         help="also speak HTTPS on the port and answer CONNECT tunnels for Adobe hosts, with a "
@@ -155,6 +160,7 @@ def _config(args: argparse.Namespace) -> Config:
         record=args.record,
         journal_size=args.journal_size,
         cors=args.cors,
+        strict=args.strict,
         tls=args.tls,
         target_client=args.target_client,
         max_body=args.max_body,

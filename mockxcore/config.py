@@ -30,6 +30,8 @@ class Config:
     record: str | Path | None = None
     """Stream the journal to this JSON Lines file."""
     cors: bool = False
+    strict: bool = False
+    """Answer requests that break the contracts with 400 (they are journaled either way)."""
     tls: bool = False
     """Also speak HTTPS and answer CONNECT tunnels for Adobe hosts (a local CA, made at start)."""
     target_client: str | None = None

@@ -162,7 +162,7 @@ class Contracts:
         seen: set[tuple[str, str]] = set()
         errors = sorted(self.validator(schema_id).iter_errors(value), key=_error_order)
         for error in errors:
-            for item in _error_items(error, prefix):
+            for item in describe_error(error, prefix):
                 if (item.pointer, item.message) not in seen:
                     seen.add((item.pointer, item.message))
                     items.append(item)
@@ -248,7 +248,9 @@ def _error_order(error: ValidationError) -> tuple[str, str]:
     return (pointer(error.absolute_path), error.message)
 
 
-def _error_items(error: ValidationError, prefix: str) -> list[ErrorItem]:
+def describe_error(error: ValidationError, prefix: str = "") -> list[ErrorItem]:
+    """Error items for one validation error; a missing required property is pointed at
+    where it should be, an unexpected one where it is."""
     at = prefix + pointer(error.absolute_path)
     schema_path = "/".join(str(p) for p in error.absolute_schema_path)
     if error.validator == "required" and isinstance(error.instance, dict):

@@ -8,14 +8,16 @@ can return to it.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from typing import Any
 
 from mockxcore import contracts, snapshot, timestamps
 from mockxcore.config import Config
+from mockxcore.conformance import Conformance, request_violations
 from mockxcore.control.clock import Clock
 from mockxcore.control.durations import parse_duration
 from mockxcore.control.faults import Faults
-from mockxcore.control.journal import Journal
+from mockxcore.control.journal import Entry, Journal
 from mockxcore.control.latency import Latency
 from mockxcore.control.matching import bad
 from mockxcore.decisioning.service import Decisioning
@@ -23,6 +25,15 @@ from mockxcore.offers import rules
 from mockxcore.store import MemoryStore
 from mockxcore.target.state import TargetState
 from mockxcore.xcore.repository import Repository, Settings
+
+_AUTH_POINTERS = frozenset(
+    {
+        "/headers/Authorization",
+        "/headers/x-api-key",
+        "/headers/x-gw-ims-org-id",
+        "/headers/x-sandbox-name",
+    }
+)
 
 
 class MockState:
@@ -33,7 +44,8 @@ class MockState:
             s if isinstance(s, dict) else contracts.read_schema(s) for s in config.schemas
         )
         self.startup = snapshot.merge(snapshot.read(p) for p in config.data)
-        self.journal = Journal(config.journal_size, config.record)
+        self.journal = Journal(config.journal_size, config.record, self._check)
+        self._conformance: Conformance | None = None
         # Latency and fault draws have their own seeded stream, so turning faults on or off
         # does not change the ids the repository generates.
         self.control_rng = random.Random(f"{self.config.seed}:control")
@@ -43,6 +55,26 @@ class MockState:
             lambda: self.repository, random.Random(f"{config.seed}:decisions")
         )
         self.target = TargetState(config, self.contracts)
+
+    @property
+    def conformance(self) -> Conformance:
+        """The contracts of this mock (its own schemas included) as a checker, built on use."""
+        if self._conformance is None:
+            # Imported here so that ``python -m mockxcore.openapi`` is not already imported.
+            from mockxcore import openapi
+
+            self._conformance = Conformance(openapi.build(self.contracts))
+        return self._conformance
+
+    def _check(self, entry: Entry) -> list[dict[str, Any]]:
+        headers = entry.headers if isinstance(entry.headers, Mapping) else dict(entry.headers)
+        violations = request_violations(
+            self.conformance, entry.method, entry.path, entry.query, headers, entry.body
+        )
+        if self.config.auth == "off":
+            # The user chose not to send Adobe's headers: their absence is no finding.
+            violations = [v for v in violations if v.pointer not in _AUTH_POINTERS]
+        return [v.to_dict() for v in violations]
 
     def _fresh_repository(self) -> Repository:
         after = parse_duration(self.config.delete_after) if self.config.delete_after else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,7 +66,8 @@ class Entry:
     response_body: bytes | None = None
     duration_ms: float = 0.0
     faults: list[dict[str, Any]] = field(default_factory=list)
-    verdicts: list[dict[str, Any]] = field(default_factory=list)
+    violations: list[dict[str, Any]] | None = None
+    """How the request breaks the contracts; None until checked (checking is lazy)."""
     truncated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,7 +87,9 @@ class Entry:
             "responseBody": _body(self.response_body, _content_type(response_headers)),
             "durationMs": round(self.duration_ms, 3),
             "faults": self.faults,
-            "verdicts": self.verdicts,
+            "verdict": None
+            if self.violations is None
+            else {"valid": not self.violations, "violations": self.violations},
             "truncated": self.truncated,
         }
 
@@ -108,7 +111,14 @@ def cut(raw: bytes | None) -> tuple[bytes | None, bool]:
 
 
 class Journal:
-    def __init__(self, size: int = 1000, record: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        size: int = 1000,
+        record: str | Path | None = None,
+        checker: Callable[[Entry], list[dict[str, Any]]] | None = None,
+    ) -> None:
+        self.checker = checker
+        """Checks an entry's request against the contracts; verdicts are worked out on read."""
         self._entries: deque[Entry] = deque(maxlen=size)
         self._next = 1
         self._started = time.monotonic()
@@ -129,8 +139,14 @@ class Journal:
     def finish(self, entry: Entry) -> None:
         self._entries.append(entry)
         if self._record is not None:
-            self._record.write(orjson.dumps(entry.to_dict()) + b"\n")
+            self._record.write(orjson.dumps(self.render(entry)) + b"\n")
             self._record.flush()
+
+    def render(self, entry: Entry) -> dict[str, Any]:
+        """The entry as JSON, with its contract verdict."""
+        if entry.violations is None and self.checker is not None:
+            entry.violations = self.checker(entry)
+        return entry.to_dict()
 
     def entries(
         self, *, method: str | None = None, path: str | None = None, status: int | None = None

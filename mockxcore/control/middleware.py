@@ -17,7 +17,7 @@ from aiohttp import web
 
 from mockxcore.auth import Caller, identify
 from mockxcore.control.faults import TERMINAL, FaultRule
-from mockxcore.control.journal import cut
+from mockxcore.control.journal import MAX_BODY, cut
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.runner import received_at
 from mockxcore.web import STATE, Handler, echo_request_id, problem_response
@@ -44,7 +44,7 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         if request.body_exists:
             try:
                 # Read once here; aiohttp keeps the bytes, so handlers read them again for free.
-                entry.body, entry.truncated = cut(await request.read())
+                entry.body = await request.read()
             except web.HTTPRequestEntityTooLarge as error:
                 response = echo_request_id(
                     request,
@@ -58,6 +58,14 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
                     ),
                 )
                 return response
+        if state.config.strict or (entry.body is not None and len(entry.body) > MAX_BODY):
+            # Checked now: strict mode answers by it, and a body about to be cut for the
+            # journal could not be checked later.
+            entry.violations = state.journal.checker(entry) if state.journal.checker else []
+            if state.config.strict and entry.violations:
+                response = echo_request_id(request, _contract_violation(entry.violations))
+                return response
+        entry.body, entry.truncated = cut(entry.body)
         if state.faults.rules or state.latency.active:
             response = await _misbehave(request, handler, state, fired)
         else:
@@ -140,6 +148,22 @@ async def _sleep_until(deadline: float) -> None:
     remaining = deadline - asyncio.get_running_loop().time() - TIMER_GRANULARITY / 2
     if remaining > 0:
         await asyncio.sleep(remaining)
+
+
+def _contract_violation(violations: list[dict[str, Any]]) -> web.Response:
+    """Prism-like: each violation with its JSON pointer and the schema path it broke."""
+    first = violations[0]
+    problem = Problem(
+        400,
+        "contract-violation",
+        f"the request breaks the contracts: {first['pointer'] or '/'}: {first['message']}",
+        [
+            ErrorItem("contract", f"{v['message']} (schema: {v['schemaPath']})", v["pointer"])
+            for v in violations
+        ],
+        extra={"violations": violations},
+    )
+    return problem_response(problem)
 
 
 def _disconnect(request: web.Request, *, reset: bool) -> None:
@@ -254,4 +278,4 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
     entries = state.journal.entries(
         method=request.query.get("method"), path=request.query.get("path"), status=status_code
     )
-    return [e.to_dict() for e in entries]
+    return [state.journal.render(e) for e in entries]

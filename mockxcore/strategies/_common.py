@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -107,6 +108,7 @@ def _render(draw: st.DrawFn, moment: Moment) -> str:
     return text + zone
 
 
+@cache
 def instants() -> st.SearchStrategy[str]:
     """RFC 3339 date-times between 2000 and 2099, in any offset and precision.
 
@@ -116,11 +118,16 @@ def instants() -> st.SearchStrategy[str]:
     return moments.flatmap(_render)
 
 
-@st.composite
-def ordered_windows(draw: st.DrawFn, *, strict: bool = False) -> tuple[str, str]:
+@cache
+def ordered_windows(*, strict: bool = False) -> st.SearchStrategy[tuple[str, str]]:
     """(start, end) with start <= end as instants, each written in its own offset, so a
     server comparing the text instead of the instants is caught. With ``strict``, start < end:
     the invalid strategies swap such a pair to break ``date-order``."""
+    return _windows(strict)
+
+
+@st.composite
+def _windows(draw: st.DrawFn, strict: bool) -> tuple[str, str]:
     first, second = draw(moments), draw(moments)
     if strict:
         second = draw(moments.filter(lambda m: m != first))

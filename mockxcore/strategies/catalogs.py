@@ -102,7 +102,6 @@ def _catalog(
     placement_types: dict[str, str] = {}
     for instance in draw(st.lists(objects.placements(), min_size=1, max_size=4)):
         placement_types[build.add(PLACEMENT, instance)] = instance["xdm:componentType"]
-    placements = list(placement_types)
 
     tag_ids = [
         build.add(TAG, t)
@@ -110,9 +109,7 @@ def _catalog(
             st.lists(objects.tags(), max_size=5, unique_by=lambda t: t["xdm:name"].casefold())
         )
     ]
-    rule_ids = [
-        build.add(RULE, r) for r in draw(st.lists(objects.eligibility_rules(), max_size=3))
-    ]
+    rule_ids = [build.add(RULE, r) for r in draw(st.lists(objects.eligibility_rules(), max_size=3))]
     offer_ids = [
         build.add(OFFER, o)
         for o in draw(
@@ -130,8 +127,8 @@ def _catalog(
         # The first fallback covers at least one placement, so an activity can be paired.
         fallback_bodies.append(
             draw(
-                objects._option(
-                    placement_types, tag_ids, (), personalized=False, min_representations=1
+                objects.fallback_offers(
+                    placements=placement_types, tags=tag_ids, min_representations=1
                 )
             )
         )
@@ -177,9 +174,7 @@ def _catalog(
     }
     return {
         "mockxcore": SNAPSHOT_FORMAT,
-        "tenants": [
-            {"org": org, "sandbox": sandbox, "containers": [container], "deletions": []}
-        ],
+        "tenants": [{"org": org, "sandbox": sandbox, "containers": [container], "deletions": []}],
     }
 
 

@@ -9,6 +9,7 @@ nothing, which any empty container accepts.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache, lru_cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -37,27 +38,33 @@ OPTION_STATUSES = ("draft", "approved", "archived")
 ACTIVITY_STATUSES = ("draft", "live", "archived")
 
 _custom_types = text.words().map(
-    lambda w: "https://ns.example.com/components/"
-    + ("".join(c for c in w.lower() if c.isascii() and c.isalnum()) or "custom")
+    lambda w: (
+        "https://ns.example.com/components/"
+        + ("".join(c for c in w.lower() if c.isascii() and c.isalnum()) or "custom")
+    )
 )
 component_types = st.one_of(st.sampled_from(COMPONENT_TYPES), _custom_types)
 """``xdm:componentType`` values: the three predefined component types or a model URI."""
 
 
+@cache
 def _descriptions() -> st.SearchStrategy[str]:
     return st.one_of(text.paragraphs(), text.sentences(), st.just(""))
 
 
+@cache
 def _languages() -> st.SearchStrategy[list[str]]:
     return st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=2, unique=True)
 
 
+@cache
 def _html() -> st.SearchStrategy[str]:
     return st.tuples(text.names(max_size=60), text.sentences()).map(
         lambda p: f'<div class="offer"><h2>{p[0]}</h2><p>{p[1]}</p></div>'
     )
 
 
+@lru_cache(maxsize=256)
 def components(component_type: str) -> st.SearchStrategy[dict[str, Any]]:
     """A content component of ``component_type``, with the fields that type may carry
     (``xdm:copyline`` only on text, ``xdm:linkURL`` only on imagelink, neither on html).
@@ -93,39 +100,42 @@ def components(component_type: str) -> st.SearchStrategy[dict[str, Any]]:
         optional={
             "dc:format": st.just("application/json"),
             "dc:language": _languages(),
-            "xdm:content": text.sentences().map(lambda s: '{"headline": "%s"}' % s),
+            "xdm:content": text.sentences().map(lambda s: f'{{"headline": "{s}"}}'),
             "repo:resolveURL": text.urls(),
         },
     )
 
 
-def _component_type_of(placements: PlacementRefs, placement: str) -> st.SearchStrategy[str]:
-    if isinstance(placements, Mapping):
-        return st.just(placements[placement])
-    return component_types
+@lru_cache(maxsize=256)
+def _component_lists(component_type: str) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.lists(components(component_type), min_size=1, max_size=2)
 
 
-@st.composite
-def representation(draw: st.DrawFn, placement: str, component_type: str) -> dict[str, Any]:
-    """One representation of an option for ``placement``: 1 or 2 components of its type."""
-    made = draw(st.lists(components(component_type), min_size=1, max_size=2))
-    return {"xdm:placement": placement, "xdm:components": made}
-
-
-@st.composite
 def representations(
-    draw: st.DrawFn, placements: PlacementRefs, *, min_size: int = 0
-) -> list[dict[str, Any]]:
-    """Representations for distinct placements among ``placements`` (one per placement)."""
+    placements: PlacementRefs, *, min_size: int = 0
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Representations for distinct placements among ``placements`` (one per placement),
+    each with 1 or 2 components of the placement's type when ``placements`` maps ``@id``s
+    to component types, of any one type otherwise."""
     ids = list(placements)
     if not ids:
-        return []
-    chosen = draw(
-        st.lists(st.sampled_from(ids), min_size=min_size, max_size=min(len(ids), 3), unique=True)
+        return st.just([])
+    chosen = st.lists(
+        st.sampled_from(ids), min_size=min_size, max_size=min(len(ids), 3), unique=True
     )
-    return [
-        draw(representation(p, draw(_component_type_of(placements, p)))) for p in chosen
-    ]
+    types = dict(placements) if isinstance(placements, Mapping) else None
+    return _representations(chosen, types)
+
+
+@st.composite
+def _representations(
+    draw: st.DrawFn, chosen: st.SearchStrategy[list[str]], types: dict[str, str] | None
+) -> list[dict[str, Any]]:
+    made = []
+    for placement in draw(chosen):
+        kind = types[placement] if types is not None else draw(component_types)
+        made.append({"xdm:placement": placement, "xdm:components": draw(_component_lists(kind))})
+    return made
 
 
 def _subset(ids: Sequence[str], max_size: int = 4) -> st.SearchStrategy[list[str]]:
@@ -139,11 +149,21 @@ _characteristic_keys = st.one_of(
     st.sampled_from(["offerType", "campaign", "segment/tier", "x~y", "discount %"]),
 )
 characteristics = st.dictionaries(
-    _characteristic_keys, st.one_of(text.words(), text.sentences(), st.text(max_size=12)), max_size=3
+    _characteristic_keys,
+    st.one_of(text.words(), text.sentences(), st.text(max_size=12)),
+    max_size=3,
 )
 
 
+def _check_minimum(placements: PlacementRefs, minimum: int) -> None:
+    if not 0 <= minimum <= min(len(placements), 3):
+        raise InvalidArgument(
+            f"min_representations={minimum} needs as many placements (3 at most are used)"
+        )
+
+
 # -- the objects ---------------------------------------------------------------------------
+@cache
 def placements() -> st.SearchStrategy[Instance]:
     """Offer placements: a channel and the content component type it takes.
 
@@ -165,6 +185,7 @@ def placements() -> st.SearchStrategy[Instance]:
     )
 
 
+@cache
 def tags() -> st.SearchStrategy[Instance]:
     """Tags (offer categories). Names are unique per container ignoring case, so create
     draws of this in a fresh container, or use :func:`catalogs`, which keeps them unique.
@@ -175,6 +196,7 @@ def tags() -> st.SearchStrategy[Instance]:
     return st.fixed_dictionaries({"xdm:name": st.one_of(text.words(), text.names(max_size=60))})
 
 
+@cache
 def eligibility_rules() -> st.SearchStrategy[Instance]:
     """Eligibility rules whose PQL condition is in the supported subset (it compiles).
 
@@ -197,33 +219,45 @@ def eligibility_rules() -> st.SearchStrategy[Instance]:
     )
 
 
+_KEEP = st.sampled_from(["both", "start", "end", "none"])
+
+
+def selection_constraints(rules: Sequence[str] = ()) -> st.SearchStrategy[dict[str, Any]]:
+    """A calendar window (either end optional, start <= end) and maybe an eligibility rule
+    among ``rules``."""
+    return _constraints(st.sampled_from(list(rules)) if rules else None)
+
+
 @st.composite
-def selection_constraints(draw: st.DrawFn, rules: Sequence[str] = ()) -> dict[str, Any]:
-    """A calendar window (either end optional, start <= end) and maybe an eligibility rule."""
+def _constraints(draw: st.DrawFn, rules: st.SearchStrategy[str] | None) -> dict[str, Any]:
     constraint: dict[str, Any] = {}
     start, end = draw(ordered_windows())
-    keep = draw(st.sampled_from(["both", "start", "end", "none"]))
+    keep = draw(_KEEP)
     if keep in ("both", "start"):
         constraint["xdm:startDate"] = start
     if keep in ("both", "end"):
         constraint["xdm:endDate"] = end
-    if rules and draw(st.booleans()):
-        constraint["xdm:eligibilityRule"] = draw(st.sampled_from(list(rules)))
+    if rules is not None and draw(st.booleans()):
+        constraint["xdm:eligibilityRule"] = draw(rules)
     return constraint
 
 
-@st.composite
+_CAPS = st.fixed_dictionaries(
+    {}, optional={"xdm:globalCap": st.integers(1, 10**7), "xdm:profileCap": st.integers(1, 100)}
+)
+_RANK = st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(0, 10**4)})
+
+
 def _option(
-    draw: st.DrawFn,
     placements: PlacementRefs,
     tags: Sequence[str],
     rules: Sequence[str],
     *,
     personalized: bool,
     min_representations: int = 0,
-) -> Instance:
-    instance: Instance = {"xdm:name": draw(text.names())}
-    reps = draw(representations(placements, min_size=min_representations))
+) -> st.SearchStrategy[Instance]:
+    # Strategies are built here, once per call, not on every draw: building one costs more
+    # than drawing from it.
     optional: dict[str, st.SearchStrategy[Any]] = {
         "xdm:description": _descriptions(),
         "xdm:status": st.sampled_from(OPTION_STATUSES),
@@ -233,58 +267,83 @@ def _option(
     if personalized:
         optional |= {
             "xdm:selectionConstraint": selection_constraints(rules),
-            "xdm:cappingConstraint": st.fixed_dictionaries(
-                {},
-                optional={
-                    "xdm:globalCap": st.integers(1, 10**7),
-                    "xdm:profileCap": st.integers(1, 100),
-                },
-            ),
-            "xdm:rank": st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(0, 10**4)}),
+            "xdm:cappingConstraint": _CAPS,
+            "xdm:rank": _RANK,
         }
-    instance |= draw(st.fixed_dictionaries({}, optional=optional))
+    return _options(
+        representations(placements, min_size=min_representations),
+        st.fixed_dictionaries({}, optional=optional),
+        min_representations,
+    )
+
+
+@st.composite
+def _options(
+    draw: st.DrawFn,
+    representations: st.SearchStrategy[list[dict[str, Any]]],
+    optional: st.SearchStrategy[dict[str, Any]],
+    min_representations: int,
+) -> Instance:
+    instance: Instance = {"xdm:name": draw(text.names())}
+    reps = draw(representations)
+    instance |= draw(optional)
     if reps or min_representations or draw(st.booleans()):
         instance["xdm:representations"] = reps
     return instance
 
 
 def personalized_offers(
-    *, placements: PlacementRefs = (), tags: Sequence[str] = (), rules: Sequence[str] = ()
+    *,
+    placements: PlacementRefs = (),
+    tags: Sequence[str] = (),
+    rules: Sequence[str] = (),
+    min_representations: int = 0,
 ) -> st.SearchStrategy[Instance]:
     """Personalized offers: representations for distinct placements among ``placements``,
     tags among ``tags``, an eligibility rule among ``rules``, calendar window, caps, priority,
     characteristics -- each optional.
 
     ``placements`` may be ``{@id: xdm:componentType}`` instead of a list of ``@id``s, so
-    representations carry components of the placement's type.
+    representations carry components of the placement's type; ``min_representations``
+    (at most the number of placements) forces that many.
 
     >>> personalized_offers(placements=[placement_id], tags=[tag_id]).example()  # doctest: +SKIP
     {'xdm:name': 'Spring sale', 'xdm:status': 'approved', 'xdm:tags': ['xcore:tag:...'],
      'xdm:representations': [{'xdm:placement': 'xcore:offer-placement:...',
                               'xdm:components': [...]}]}
     """
-    return _option(placements, tags, rules, personalized=True)
+    _check_minimum(placements, min_representations)
+    return _option(
+        placements, tags, rules, personalized=True, min_representations=min_representations
+    )
 
 
 def fallback_offers(
-    *, placements: PlacementRefs = (), tags: Sequence[str] = ()
+    *, placements: PlacementRefs = (), tags: Sequence[str] = (), min_representations: int = 0
 ) -> st.SearchStrategy[Instance]:
     """Fallback offers: the option properties without constraints or rank.
 
-    An activity needs a fallback with a representation for its placement: to get one, pass
-    that placement alone (``fallback_offers(placements={p: type})`` may still draw none,
-    :func:`catalogs` guarantees coverage).
+    An activity needs a fallback with a representation for its placement: to be sure of
+    one, pass ``min_representations=1`` (and the placement alone, to be sure which).
 
     >>> fallback_offers(placements=[placement_id]).example()   # doctest: +SKIP
     {'xdm:name': 'Default banner', 'xdm:status': 'approved', 'xdm:representations': [...]}
     """
-    return _option(placements, tags, (), personalized=False)
+    _check_minimum(placements, min_representations)
+    return _option(
+        placements, tags, (), personalized=False, min_representations=min_representations
+    )
+
+
+_FILTER_TYPES = st.sampled_from(["offers", "anyTags", "allTags"])
 
 
 @st.composite
-def _filter(draw: st.DrawFn, offers: Sequence[str], tags: Sequence[str]) -> Instance:
-    kind = draw(st.sampled_from(["offers", "anyTags", "allTags"]))
-    ids = draw(_subset(offers if kind == "offers" else tags, max_size=6))
+def _filter(
+    draw: st.DrawFn, offers: st.SearchStrategy[list[str]], tags: st.SearchStrategy[list[str]]
+) -> Instance:
+    kind = draw(_FILTER_TYPES)
+    ids = draw(offers if kind == "offers" else tags)
     instance: Instance = {"xdm:name": draw(text.names()), "xdm:filterType": kind, "ids": ids}
     if draw(st.booleans()):
         instance["xdm:description"] = draw(_descriptions())
@@ -300,7 +359,7 @@ def offer_filters(
     >>> offer_filters(tags=[tag_id]).example()   # doctest: +SKIP
     {'xdm:name': 'Travel offers', 'xdm:filterType': 'anyTags', 'ids': ['xcore:tag:...']}
     """
-    return _filter(offers, tags)
+    return _filter(_subset(offers, max_size=6), _subset(tags, max_size=6))
 
 
 def _pairs(
@@ -315,29 +374,31 @@ def _pairs(
     ]
 
 
+@cache
+def _activity_extras() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "xdm:description": _descriptions(),
+            "xdm:status": st.sampled_from(ACTIVITY_STATUSES),
+        },
+    )
+
+
 @st.composite
 def _activity(
-    draw: st.DrawFn, pairs: list[tuple[str, str]], filters: Sequence[str]
+    draw: st.DrawFn, pairs: st.SearchStrategy[tuple[str, str]], filters: st.SearchStrategy[str]
 ) -> Instance:
-    placement, fallback = draw(st.sampled_from(pairs))
+    placement, fallback = draw(pairs)
     instance: Instance = {
         "xdm:name": draw(text.names()),
         "xdm:placement": placement,
-        "xdm:filter": draw(st.sampled_from(list(filters))),
+        "xdm:filter": draw(filters),
         "xdm:fallback": fallback,
     }
-    extra = draw(
-        st.fixed_dictionaries(
-            {},
-            optional={
-                "xdm:description": _descriptions(),
-                "xdm:status": st.sampled_from(ACTIVITY_STATUSES),
-            },
-        )
-    )
-    instance |= extra
+    instance |= draw(_activity_extras())
     start, end = draw(ordered_windows())
-    keep = draw(st.sampled_from(["none", "both", "start", "end"]))
+    keep = draw(_KEEP)
     if keep in ("both", "start"):
         instance["xdm:startDate"] = start
     if keep in ("both", "end"):
@@ -367,4 +428,4 @@ def offer_activities(
         raise InvalidArgument(
             "offer_activities() needs at least one filter and a fallback covering a placement"
         )
-    return _activity(pairs, filters)
+    return _activity(st.sampled_from(pairs), st.sampled_from(list(filters)))

@@ -10,6 +10,7 @@ realistic profiles, and each draw shrinks towards one short comparison.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from hypothesis import strategies as st
 
@@ -56,7 +57,7 @@ def literal(value: str) -> str:
 
 
 _raw_strings = st.one_of(
-    st.sampled_from(STATUSES + ("US", "CA", "NL", "fr", "Bondi")),
+    st.sampled_from((*STATUSES, "US", "CA", "NL", "fr", "Bondi")),
     text.words(),
     st.text(st.characters(exclude_categories=["Cs", "Cc"]) | st.sampled_from("\n\t\r"), max_size=8),
 )
@@ -133,8 +134,10 @@ _string_functions = st.one_of(
     ).map(lambda p: f"{p[0]}.{p[1]}()"),
 )
 _segments = st.tuples(st.sampled_from(SEGMENT_NAMESPACES), st.uuids()).map(
-    lambda p: f"segmentMembership.get({literal(p[0])}).get({literal(str(p[1]))}).status"
-    ' in ["realized", "existing"]'
+    lambda p: (
+        f"segmentMembership.get({literal(p[0])}).get({literal(str(p[1]))}).status"
+        ' in ["realized", "existing"]'
+    )
 )
 _context = st.one_of(
     st.tuples(
@@ -144,7 +147,10 @@ _context = st.one_of(
         strings,
     ).map(lambda t: f"@{{{t[0]}}}.{t[1]} {t[2]} {t[3]}"),
     st.tuples(
-        st.sampled_from(CONTEXT_SCHEMAS), st.sampled_from(CONTEXT_NUMBER_FIELDS), _COMPARATORS, numbers
+        st.sampled_from(CONTEXT_SCHEMAS),
+        st.sampled_from(CONTEXT_NUMBER_FIELDS),
+        _COMPARATORS,
+        numbers,
     ).map(lambda t: f"@{{{t[0]}}}.{t[1]} {t[2]} {t[3]}"),
 )
 _event = st.sampled_from(EVENT_TYPES).map(literal)
@@ -157,8 +163,10 @@ _events = st.one_of(
         lambda t: f"xEvent.count(type = {t[0]}) {t[1]} {t[2]}"
     ),
     st.tuples(_event, st.integers(1, 24), _UNITS, _COMPARATORS, _counts).map(
-        lambda t: f"(select e from xEvent where e.type = {t[0]} and e.timestamp occurs <= "
-        f"{t[1]} {t[2]} before now).count() {t[3]} {t[4]}"
+        lambda t: (
+            f"(select e from xEvent where e.type = {t[0]} and e.timestamp occurs <= "
+            f"{t[1]} {t[2]} before now).count() {t[3]} {t[4]}"
+        )
     ),
     _event.map(lambda e: f"exists e from xEvent : e.type = {e} and e.timestamp occurs today"),
 )
@@ -192,6 +200,7 @@ def _combine(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
+@cache
 def pql_conditions() -> st.SearchStrategy[str]:
     """PQL texts that ``mockxcore.decisioning.pql.compile_rule`` accepts.
 
@@ -201,6 +210,7 @@ def pql_conditions() -> st.SearchStrategy[str]:
     return st.recursive(predicates, _combine, max_leaves=5)
 
 
+@cache
 def unsupported_pql() -> st.SearchStrategy[str]:
     """Real PQL outside mockxcore's subset, or text that is not PQL at all: each one is
     refused by ``compile_rule`` with a ``PqlError``.
@@ -213,12 +223,12 @@ def unsupported_pql() -> st.SearchStrategy[str]:
         st.uuids().map(lambda u: f'inSegment("{u}")'),
         st.just('xEvent[items[^^.person.gender = "f"]].count() > 0'),
         st.sampled_from(["orders.groupBy(storeId).count() > 1", "orders.map(price).count() > 1"]),
-        st.just("$2.homeAddress.city = \"Bondi\""),
+        st.just('$2.homeAddress.city = "Bondi"'),
         st.just("(a, b) => a.person.age > 1"),
         st.tuples(predicates, st.sampled_from([" // note", " /* note */", " -- note"])).map(
             "".join
         ),
         _raw_strings.map(lambda s: f"membership.status = '{s}'"),
         st.sampled_from(['email.matches("(?<=a)b")', 'email.matches("(a)\\\\1")']),
-        st.sampled_from(["", "   ", "person.age >", "a = b = c", "x.startswith(\"a\")"]),
+        st.sampled_from(["", "   ", "person.age >", "a = b = c", 'x.startswith("a")']),
     )

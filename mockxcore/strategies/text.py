@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TypeVar
 
 from faker import Faker
@@ -66,6 +67,7 @@ def faked(
 _TYPED = st.characters(exclude_categories=["Cs", "Cc"])
 
 
+@cache
 def names(*, max_size: int = 120) -> st.SearchStrategy[str]:
     """Display names of business objects: mostly Faker phrases in several languages, now and
     then arbitrary typed text, so clients meet accents, CJK and odd punctuation.
@@ -81,6 +83,7 @@ def names(*, max_size: int = 120) -> st.SearchStrategy[str]:
     return st.one_of(phrases, typed).map(lambda s: s[:max_size] or "x")
 
 
+@cache
 def words() -> st.SearchStrategy[str]:
     """Single words in several languages (tag names, characteristics, search terms).
 
@@ -90,6 +93,7 @@ def words() -> st.SearchStrategy[str]:
     return faked(lambda f: f.word(), locales=LOCALES)
 
 
+@cache
 def sentences() -> st.SearchStrategy[str]:
     """One sentence of Faker prose in one of :data:`LOCALES` (copylines, descriptions).
 
@@ -99,6 +103,7 @@ def sentences() -> st.SearchStrategy[str]:
     return faked(lambda f: f.sentence(), locales=LOCALES)
 
 
+@cache
 def paragraphs() -> st.SearchStrategy[str]:
     """A short paragraph (descriptions): several sentences, always under 4096 characters.
 
@@ -108,6 +113,7 @@ def paragraphs() -> st.SearchStrategy[str]:
     return faked(lambda f: f.paragraph(nb_sentences=3), locales=LOCALES)
 
 
+@cache
 def urls() -> st.SearchStrategy[str]:
     """Absolute http(s) URLs, sometimes with a path, as a link a marketer would paste.
 
@@ -117,6 +123,7 @@ def urls() -> st.SearchStrategy[str]:
     return faked(lambda f: f.url() + (f.uri_path() if f.boolean() else ""), locales=LOCALES)
 
 
+@cache
 def image_urls() -> st.SearchStrategy[str]:
     """URLs of images (``repo:resolveURL``, preview thumbnails).
 
@@ -126,6 +133,7 @@ def image_urls() -> st.SearchStrategy[str]:
     return faked(lambda f: f.image_url())
 
 
+@cache
 def emails() -> st.SearchStrategy[str]:
     """E-mail addresses (identity maps, profile attributes).
 
@@ -135,6 +143,7 @@ def emails() -> st.SearchStrategy[str]:
     return faked(lambda f: f.email(), locales=LOCALES)
 
 
+@cache
 def file_names(extension: str) -> st.SearchStrategy[str]:
     """File names with ``extension`` (``repo:name`` of an asset).
 

@@ -14,8 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from mockxcore.contracts import Contracts
 from mockxcore.problems import ErrorItem, Problem
+from mockxcore.target.logic import Evaluate, compile_logic
 
 SCHEMA = "https://ns.adobe.com/experience/target/artifact"
 SUPPORTED_MAJOR = 1
@@ -51,6 +54,10 @@ class Rule:
     condition: Any
     consequence: dict[str, Any]
     property_tokens: frozenset[str]
+    check: Evaluate
+    """The condition, compiled (see :mod:`mockxcore.target.logic`)."""
+    macros: bool
+    """Whether the consequence's content has ``${...}`` macros (else it can be shaped once)."""
 
     def allowed_for(self, property_token: str | None) -> bool:
         """Rules with property tokens only answer requests that name one of them."""
@@ -68,6 +75,11 @@ class Artifact:
     geo_enabled: bool
     mboxes: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     views: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    scoped: bool = False
+    """Whether any rule is limited to property tokens (else no request needs filtering)."""
+    shaped: dict[tuple[int, str, str], Any] = field(default_factory=dict, repr=False)
+    """Consequences already shaped for a mode and location kind (rules without macros,
+    answered without geo tokens): the same for every request, so built once."""
 
     @property
     def version(self) -> str:
@@ -161,14 +173,17 @@ def _rules(listed: Iterable[dict[str, Any]]) -> tuple[Rule, ...]:
     built = []
     for rule in listed:
         meta = rule.get("meta") or {}
+        condition = rule.get("condition", True)
         built.append(
             Rule(
                 key=rule.get("ruleKey"),
                 activity_id=meta.get("activity.id"),
                 meta=meta,
-                condition=rule.get("condition", True),
+                condition=condition,
                 consequence=rule.get("consequence") or {},
                 property_tokens=frozenset(rule.get("propertyTokens") or ()),
+                check=compile_logic(condition),
+                macros=b"${" in orjson.dumps((rule.get("consequence") or {}).get("options")),
             )
         )
     return tuple(built)
@@ -184,14 +199,18 @@ def parse(contracts: Contracts, raw: Any) -> Artifact:
         raise Problem(422, "invalid-artifact", f"the artifact is not valid: {summary}", errors)
     rules = raw.get("rules") or {}
     meta = raw.get("meta") or {}
+    mboxes = {name: _rules(listed) for name, listed in (rules.get("mboxes") or {}).items()}
+    views = {name: _rules(listed) for name, listed in (rules.get("views") or {}).items()}
+    located = [*mboxes.values(), *views.values()]
     return Artifact(
         raw=raw,
         global_mbox=str(raw.get("globalMbox") or DEFAULT_GLOBAL_MBOX),
         environment=str(meta.get("environment", DEFAULT_ENVIRONMENT)),
         response_tokens=frozenset(raw.get("responseTokens") or ()),
         geo_enabled=bool(raw.get("geoTargetingEnabled", False)),
-        mboxes={name: _rules(listed) for name, listed in (rules.get("mboxes") or {}).items()},
-        views={name: _rules(listed) for name, listed in (rules.get("views") or {}).items()},
+        mboxes=mboxes,
+        views=views,
+        scoped=any(rule.property_tokens for listed in located for rule in listed),
     )
 
 

@@ -129,7 +129,6 @@ def _split_host(url: str) -> tuple[str, str, str] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def _url_parts(url: str) -> tuple[tuple[str, str], ...]:
     parsed = urlsplit(url)
     parts = {
@@ -152,9 +151,12 @@ def _url_parts(url: str) -> tuple[tuple[str, str], ...]:
 
 
 def url_context(url: Any) -> dict[str, Any]:
-    """``page``/``referring``: URL parts plus ``_lc`` twins."""
-    if not isinstance(url, str) or not url:
-        url = ""
+    """``page``/``referring``: URL parts plus ``_lc`` twins (shared: callers only read it)."""
+    return _url_context(url if isinstance(url, str) else "")
+
+
+@lru_cache(maxsize=4096)
+def _url_context(url: str) -> dict[str, Any]:
     parts = dict(_url_parts(url))
     for key in URL_PARTS:
         parts[key + "_lc"] = parts[key].lower()

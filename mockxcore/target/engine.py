@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from json_logic import jsonLogic
-
 from mockxcore.target import ids
 from mockxcore.target.artifact import Artifact, Rule
 from mockxcore.target.context import base_context, mbox_context, url_context
@@ -182,14 +180,16 @@ class _Decider:
     def matches(self, rule: Rule, context: dict[str, Any], tracer: _Tracer | None) -> bool:
         context["allocation"] = self.allocation(rule.activity_id)
         try:
-            matched = bool(jsonLogic(rule.condition, context))
+            matched = bool(rule.check(context))
         except Exception:  # a condition that cannot be evaluated (1/0, substr of a number...)
             matched = False
         if tracer is not None:
             tracer.evaluated(rule, dict(context), matched)
         return matched
 
-    def rules(self, listed: tuple[Rule, ...]) -> list[Rule]:
+    def rules(self, listed: tuple[Rule, ...]) -> tuple[Rule, ...] | list[Rule]:
+        if self.artifact is None or not self.artifact.scoped:
+            return listed
         token = self.inputs.property_token
         return [rule for rule in listed if rule.allowed_for(token)]
 
@@ -240,7 +240,22 @@ class _Decider:
     def consequence(
         self, rule: Rule, mode: str, kind: str, detail: dict[str, Any], name: str | None
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
-        """The options and metrics a matched rule contributes, shaped for execute/prefetch."""
+        """The options and metrics a matched rule contributes, shaped for execute/prefetch.
+
+        Without macros or geo tokens the answer only depends on the rule, so it is shaped once
+        per artifact and shared (answers are serialized, never changed)."""
+        if rule.macros or len(self.token_extras) > 1 or self.artifact is None:
+            return self.shape(rule, mode, kind, detail, name)
+        key = (id(rule), mode, kind)
+        found = self.artifact.shaped.get(key)
+        if found is None:
+            found = self.artifact.shaped[key] = self.shape(rule, mode, kind, detail, name)
+        shaped: tuple[list[dict[str, Any]], list[dict[str, Any]] | None] = found
+        return shaped
+
+    def shape(
+        self, rule: Rule, mode: str, kind: str, detail: dict[str, Any], name: str | None
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
         consequence = rule.consequence
         options = [dict(o) for o in consequence.get("options") or [] if isinstance(o, dict)]
         metrics: list[dict[str, Any]] | None = [
@@ -328,7 +343,12 @@ class _Decider:
         return entry
 
     def collect(
-        self, rules: list[Rule], mode: str, kind: str, detail: dict[str, Any], name: str | None
+        self,
+        rules: tuple[Rule, ...] | list[Rule],
+        mode: str,
+        kind: str,
+        detail: dict[str, Any],
+        name: str | None,
     ) -> tuple[
         list[dict[str, Any]], list[dict[str, Any]], list[Rule], _Tracer | None, dict[str, Any]
     ]:

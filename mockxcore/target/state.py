@@ -27,8 +27,10 @@ from mockxcore.problems import ErrorItem, Problem, not_found
 from mockxcore.target import artifact as artifacts
 from mockxcore.target import ids
 from mockxcore.target.artifact import Artifact
+from mockxcore.target.schemacheck import compile_check
 from mockxcore.target.table import compile_table
 
+REQUEST_SCHEMA = "https://ns.adobe.com/experience/target/delivery-request"
 STATE_SCHEMA = "https://ns.adobe.com/experience/mockxcore/target/state"
 CLIENT_SCHEMA = "https://ns.adobe.com/experience/mockxcore/target/client"
 REMOTE_SCHEMA = "https://ns.adobe.com/experience/mockxcore/target/remote-content"
@@ -128,6 +130,7 @@ def _unprocessable(errors: list[ErrorItem], what: str) -> Problem:
 class TargetState:
     def __init__(self, config: Config, contracts: Contracts) -> None:
         self.contracts = contracts
+        self.request_check = compile_check(contracts, REQUEST_SCHEMA)
         self.rng = random.Random(config.seed)
         self.default_client: str | None = getattr(config, "target_client", None)
         self.clients: dict[str, Client] = {}

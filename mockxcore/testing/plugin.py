@@ -29,12 +29,41 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _options(node: pytest.Item) -> dict[str, Any]:
+    """The keywords of every ``mockxcore`` marker on the test, the closest winning."""
+    options: dict[str, Any] = {}
+    for marker in reversed(list(node.iter_markers("mockxcore"))):
+        options.update(marker.kwargs)
+    return options
+
+
+def contract_failures(server: MockServer) -> str | None:
+    """A report of the requests the client sent that break the contracts, or None."""
+    bad = [e for e in server.journal if e["verdict"] and not e["verdict"]["valid"]]
+    if not bad:
+        return None
+    lines = []
+    for entry in bad:
+        lines.append(f"#{entry['id']} {entry['method']} {entry['path']} -> {entry['status']}")
+        lines += [f"    {v['pointer'] or '/'}: {v['message']}" for v in entry["verdict"][
+            "violations"]]
+    return (f"{len(bad)} request(s) broke the mockxcore contracts "
+            "(opt out with @pytest.mark.mockxcore(strict=False)):\n" + "\n".join(lines))
+
+
 @pytest.fixture
 def mockxcore(request: pytest.FixtureRequest) -> Iterator[MockServer]:
-    marker = request.node.get_closest_marker("mockxcore")
-    options = dict(marker.kwargs) if marker else {}
+    """A server of the test's own; at teardown, the test fails if the client sent requests
+    that break the contracts (``strict=False`` opts out; ``strict=True`` also makes the
+    server answer them 400)."""
+    options = _options(request.node)
+    check = options.get("strict") is not False
+    options["strict"] = bool(options.get("strict"))
     with MockServer(**options) as server:
         yield server
+        report = contract_failures(server) if check else None
+    if report is not None:
+        pytest.fail(report, pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,7 @@ class MockServer:
         journal_size: int = 1000,
         record: str | Path | None = None,
         cors: bool = False,
+        strict: bool = False,
         tls: bool = False,
         target_client: str | None = None,
         host: str = "127.0.0.1",
@@ -125,6 +126,7 @@ class MockServer:
                 journal_size=journal_size,
                 record=record,
                 cors=cors,
+                strict=strict,
                 tls=tls,
                 target_client=target_client,
             )
@@ -267,7 +269,8 @@ class MockServer:
     @property
     def journal(self) -> Journal:
         """Every request answered so far (a copy, oldest first)."""
-        return self._on_loop(lambda: Journal(e.to_dict() for e in self.state.journal.entries()))
+        journal = self.state.journal
+        return self._on_loop(lambda: Journal(journal.render(e) for e in journal.entries()))
 
     def clear_journal(self) -> None:
         self._on_loop(self.state.journal.clear)

@@ -19,8 +19,12 @@ def test_freeze_advance_unfreeze_over_http(mockxcore: MockServer) -> None:
     assert requests.put(clock, json={"advance": "90s"}).json()["now"] == "2021-02-12T10:06:30.000Z"
     thawed = requests.delete(clock).json()
     assert thawed["frozen"] is False
-    assert abs(datetime.fromisoformat(thawed["now"].replace("Z", "+00:00"))
-               - datetime.now(UTC)).total_seconds() < 60
+    assert (
+        abs(
+            datetime.fromisoformat(thawed["now"].replace("Z", "+00:00")) - datetime.now(UTC)
+        ).total_seconds()
+        < 60
+    )
 
 
 def test_timestamps_the_mock_writes_read_the_clock(mockxcore: MockServer) -> None:
@@ -29,8 +33,9 @@ def test_timestamps_the_mock_writes_read_the_clock(mockxcore: MockServer) -> Non
     receipt = api.create_ok({"xdm:name": "x"})
     assert receipt["repo:createdDate"] == "2021-02-12T10:00:00.000Z"
     mockxcore.advance_clock("PT1H")
-    patched = api.patch(receipt["instanceId"], [{"op": "add", "path": "/_instance/xdm:priority",
-                                                  "value": 1}]).json()
+    patched = api.patch(
+        receipt["instanceId"], [{"op": "add", "path": "/_instance/xdm:priority", "value": 1}]
+    ).json()
     assert patched["repo:lastModifiedDate"] == "2021-02-12T11:00:00.000Z"
     assert patched["repo:createdDate"] == "2021-02-12T10:00:00.000Z"
     assert api.list().json()["requestTime"] == "2021-02-12T11:00:00.000Z"
@@ -50,12 +55,20 @@ def test_time_based_deletes_follow_the_clock(mockxcore: MockServer) -> None:
     assert api.poll(location).status_code == 200
 
 
-@pytest.mark.parametrize("body", [
-    {"now": "yesterday"}, {"now": "2021-02-12"}, {"advance": "soon"}, {"advance": -5},
-    {"now": "2021-02-12T10:00:00Z", "advance": "PT1M"}, {}, [], {"at": "x"},
-])
-def test_bad_clock_requests_are_400_and_change_nothing(mockxcore: MockServer,
-                                                       body: object) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"now": "yesterday"},
+        {"now": "2021-02-12"},
+        {"advance": "soon"},
+        {"advance": -5},
+        {"now": "2021-02-12T10:00:00Z", "advance": "PT1M"},
+        {},
+        [],
+        {"at": "x"},
+    ],
+)
+def test_bad_clock_requests_are_400_and_change_nothing(mockxcore: MockServer, body: object) -> None:
     mockxcore.freeze_clock("2021-02-12T10:00:00Z")
     response = requests.put(mockxcore.url + "/__admin/clock", json=body)
     assert response.status_code == 400

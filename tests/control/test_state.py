@@ -32,18 +32,28 @@ def test_export_carries_clock_faults_latency_and_etags(mockxcore: MockServer) ->
         assert other.now().isoformat() == "2021-02-12T10:00:00+00:00"
 
 
-faults = st.lists(st.fixed_dictionaries({
-    "path": st.sampled_from(["/a", "/data/**", "/b/*"]),
-    "action": st.sampled_from(["drop", "conflict", "truncate"]),
-}, optional={"times": st.integers(1, 9), "method": st.sampled_from(["GET", "PATCH"])}),
-    max_size=3)
+faults = st.lists(
+    st.fixed_dictionaries(
+        {
+            "path": st.sampled_from(["/a", "/data/**", "/b/*"]),
+            "action": st.sampled_from(["drop", "conflict", "truncate"]),
+        },
+        optional={"times": st.integers(1, 9), "method": st.sampled_from(["GET", "PATCH"])},
+    ),
+    max_size=3,
+)
 
 
 @settings(max_examples=15)
-@given(names=st.lists(st.text(min_size=1, max_size=6), max_size=4), rules=faults,
-       frozen=st.booleans(), delay=st.sampled_from([None, "5ms", "lognormal:median=3ms,sigma=0.2"]))
-def test_snapshot_round_trip_is_lossless(names: list[str], rules: list[dict[str, Any]],
-                                         frozen: bool, delay: str | None) -> None:
+@given(
+    names=st.lists(st.text(min_size=1, max_size=6), max_size=4),
+    rules=faults,
+    frozen=st.booleans(),
+    delay=st.sampled_from([None, "5ms", "lognormal:median=3ms,sigma=0.2"]),
+)
+def test_snapshot_round_trip_is_lossless(
+    names: list[str], rules: list[dict[str, Any]], frozen: bool, delay: str | None
+) -> None:
     with MockServer() as mock:
         api = Api(mock.url)
         for name in names:
@@ -59,12 +69,15 @@ def test_snapshot_round_trip_is_lossless(names: list[str], rules: list[dict[str,
             assert other.export_state() == exported
 
 
-@pytest.mark.parametrize("change", [
-    {"faults": [{"action": "explode"}]},
-    {"latency": {"delay": "soon"}},
-    {"clock": {"frozen": True, "now": "whenever"}},
-    {"tenants": [{"org": 5}]},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"faults": [{"action": "explode"}]},
+        {"latency": {"delay": "soon"}},
+        {"clock": {"frozen": True, "now": "whenever"}},
+        {"tenants": [{"org": 5}]},
+    ],
+)
 def test_a_bad_part_changes_nothing(mockxcore: MockServer, change: dict[str, Any]) -> None:
     Api(mockxcore.url).create_ok({"xdm:name": "keep"})
     before = mockxcore.export_state()

@@ -1,0 +1,67 @@
+"""Decision requests drawn from a catalog name its activities and have the request's shape.
+
+No decisions endpoint exists yet, so these check the strategy's own promises."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from mockxcore.strategies import catalogs, decision_requests, objects_in
+from mockxcore.strategies._common import ACTIVITY
+from mockxcore.strategies.decisions import MAX_ACTIVITIES, context_schemas
+from mockxcore.strategies.pql import CONTEXT_SCHEMAS
+
+KEYS = {
+    "xdm:offerActivities",
+    "xdm:identityMap",
+    "xdm:contextData",
+    "xdm:dryRun",
+    "xdm:allowDuplicatePropositions",
+}
+
+
+@given(data=st.data())
+def test_decision_requests_name_the_catalogs_activities(data: st.DataObject) -> None:
+    catalog = data.draw(catalogs(min_activities=1))
+    request: dict[str, Any] = data.draw(decision_requests(catalog))
+    assert set(request) == KEYS
+    activities = request["xdm:offerActivities"]
+    assert 1 <= len(activities) <= MAX_ACTIVITIES
+    assert len(set(activities)) == len(activities)
+    assert set(activities) <= {a["@id"] for a in objects_in(catalog, ACTIVITY)}
+    identities = request["xdm:identityMap"]
+    assert identities
+    for ids in identities.values():
+        assert ids and all(set(i) == {"xdm:id"} and i["xdm:id"] for i in ids)
+    known = set(context_schemas(catalog)) | set(CONTEXT_SCHEMAS)
+    for item in request["xdm:contextData"]:
+        assert set(item) == {"@type", "xdm:data"}
+        assert item["@type"] in known
+        assert isinstance(item["xdm:data"], dict)
+    assert isinstance(request["xdm:dryRun"], bool)
+    assert isinstance(request["xdm:allowDuplicatePropositions"]["xdm:acrossActivities"], bool)
+    assert json.loads(json.dumps(request)) == request
+
+
+def test_context_schemas_are_read_from_the_rules() -> None:
+    rule = {
+        "schema": "https://ns.adobe.com/experience/offer-management/eligibility-rule",
+        "_instance": {
+            "xdm:condition": {
+                "xdm:value": '@{ https://ns.example.com/a }.x = 1 and @{b;version=1}.y = "z"'
+            }
+        },
+    }
+    catalog = {"tenants": [{"containers": [{"instances": [rule]}]}]}
+    assert context_schemas(catalog) == ["b;version=1", "https://ns.example.com/a"]
+
+
+def test_a_catalog_without_activities_has_nothing_to_decide() -> None:
+    with pytest.raises(InvalidArgument):
+        decision_requests({"mockxcore": "snapshot/1", "tenants": []})
