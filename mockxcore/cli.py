@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -130,6 +131,26 @@ def _parser() -> argparse.ArgumentParser:
         help="Target client of Delivery API calls that do not say which client they are for",
     )
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
+
+    verify = commands.add_parser(
+        "verify", help="check a recorded journal against the contracts and domain rules"
+    )
+    verify.add_argument("recording", help="JSON Lines from --record, or a saved /__admin/journal")
+    verify.add_argument("--format", choices=("human", "json", "junit"), default="human")
+    verify.add_argument("-o", "--output", metavar="FILE", help="write the report here")
+    verify.add_argument(
+        "--if-match",
+        choices=("error", "warning", "off"),
+        default="warning",
+        help="how to count writes without If-Match (default: warning)",
+    )
+    verify.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a JSON Schema of your own business objects (repeatable)",
+    )
     return parser
 
 
@@ -195,12 +216,37 @@ async def _serve(config: Config, verbose: bool) -> None:
         await runner.cleanup()
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from mockxcore import contracts, openapi, verify
+    from mockxcore.conformance import Conformance
+
+    try:
+        entries = verify.read(args.recording)
+        registry = contracts.default().extended(contracts.read_schema(s) for s in args.schema)
+    except (OSError, ValueError) as exc:
+        print(f"mockxcore: {exc}", file=sys.stderr)
+        return 2
+    findings = verify.check(entries, Conformance(openapi.build(registry)), if_match=args.if_match)
+    report = {
+        "human": lambda: verify.human(findings, len(entries)),
+        "json": lambda: verify.as_json(findings, len(entries)),
+        "junit": lambda: verify.junit(findings, entries),
+    }[args.format]()
+    if args.output:
+        Path(args.output).write_text(report)
+    else:
+        sys.stdout.write(report)
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING,
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "serve":
         try:
             config = _config(args)
