@@ -132,6 +132,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("-v", "--verbose", action="store_true", help="log every request")
 
+    record = commands.add_parser(
+        "record", help="proxy a real service, record the traffic and report contract drift"
+    )
+    record.add_argument(
+        "--upstream",
+        required=True,
+        metavar="URL",
+        help="the real service, e.g. https://platform.adobe.io",
+    )
+    record.add_argument("--out", required=True, metavar="FILE", help="JSON Lines recording")
+    record.add_argument("--host", default="127.0.0.1")
+    record.add_argument("--port", type=int, default=DEFAULT_PORT + 1)
+    record.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a JSON Schema of your own business objects (repeatable)",
+    )
+
     verify = commands.add_parser(
         "verify", help="check a recorded journal against the contracts and domain rules"
     )
@@ -239,6 +259,31 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+async def _record(args: argparse.Namespace) -> int:
+    from mockxcore import contracts, openapi, record
+    from mockxcore.conformance import Conformance
+
+    registry = contracts.default().extended(contracts.read_schema(s) for s in args.schema)
+    checker = Conformance(openapi.build(registry), unknown_fields=True)
+    recorder = record.Recorder(args.upstream, args.out, checker)
+    runner = Runner(record.build_app(recorder), access_log=None, shutdown_timeout=3.0)
+    await runner.setup()
+    site = web.TCPSite(runner, args.host, args.port)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    print(f"mockxcore recording on http://{host}:{port} -> {args.upstream}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    print(recorder.summary(), file=sys.stderr, flush=True)
+    return 1 if recorder.drift else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -247,6 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "verify":
         return _verify(args)
+    if args.command == "record":
+        try:
+            return asyncio.run(_record(args))
+        except (ValueError, OSError) as exc:
+            print(f"mockxcore: {exc}", file=sys.stderr)
+            return 2
     if args.command == "serve":
         try:
             config = _config(args)
