@@ -152,6 +152,17 @@ def _parser() -> argparse.ArgumentParser:
         help="a JSON Schema of your own business objects (repeatable)",
     )
 
+    generate = commands.add_parser(
+        "generate", help="write a realistic catalog (a snapshot) for demos and load tests"
+    )
+    generate.add_argument("--offers", type=int, default=100)
+    generate.add_argument("--activities", type=int, default=5)
+    generate.add_argument("--tags", type=int, default=8)
+    generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--org", default="demo@AdobeOrg")
+    generate.add_argument("--sandbox", default="prod")
+    generate.add_argument("-o", "--output", metavar="FILE", help="write here, not to stdout")
+
     verify = commands.add_parser(
         "verify", help="check a recorded journal against the contracts and domain rules"
     )
@@ -284,6 +295,29 @@ async def _record(args: argparse.Namespace) -> int:
     return 1 if recorder.drift else 0
 
 
+def _generate(args: argparse.Namespace) -> int:
+    from mockxcore import generate
+
+    try:
+        snapshot = generate.catalog(
+            args.offers,
+            args.activities,
+            seed=args.seed,
+            tags=args.tags,
+            org=args.org,
+            sandbox=args.sandbox,
+        )
+    except ValueError as exc:
+        print(f"mockxcore: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n"
+    if args.output:
+        Path(args.output).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -292,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "verify":
         return _verify(args)
+    if args.command == "generate":
+        return _generate(args)
     if args.command == "record":
         try:
             return asyncio.run(_record(args))

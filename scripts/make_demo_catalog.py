@@ -5,167 +5,37 @@ file, not this script, is the fixture):
 
     python scripts/make_demo_catalog.py > fixtures/demo.json
 
-Needs the dev extra (Faker). Every random choice comes from seed 2024.
+Unlike ``mockxcore generate``, the demo is planned by hand: a few offers of each status, some
+with calendar windows, caps and rules, one activity per filter type. Every other choice comes
+from seed 2024.
 """
 
 from __future__ import annotations
 
 import json
-import random
 import sys
 from typing import Any
 
-from faker import Faker
+from mockxcore.generate import RULES, Builder
 
-SEED = 2024
-OM = "https://ns.adobe.com/experience/offer-management/"
-IMAGELINK = OM + "content-component-imagelink"
-TEXT = OM + "content-component-text"
-HTML = OM + "content-component-html"
 CONTAINER_ID = "e0ba8a57-3c5f-4b6c-8c3a-0a9d6f4c2e11"
-CREATED = "2024-01-15T09:00:00.000Z"
-
-fake = Faker("en_US")
-Faker.seed(SEED)
-rng = random.Random(SEED)
-
-
-def uri(kind: str) -> str:
-    return f"xcore:{kind}:{rng.getrandbits(60):015x}"
-
-
-def instance_id() -> str:
-    value = f"{rng.getrandbits(128):032x}"
-    return f"{value[:8]}-{value[8:12]}-4{value[13:16]}-a{value[17:20]}-{value[20:]}"
-
-
-def item(schema: str, body: dict[str, Any], minutes: int) -> dict[str, Any]:
-    kind = schema.rsplit("/", 1)[-1]
-    stamp = f"2024-01-15T09:{minutes:02d}:00.000Z"
-    return {
-        "instanceId": instance_id(),
-        "schema": OM + schema,
-        "repo:createdDate": stamp,
-        "repo:createdBy": "demo-admin@techacct.adobe.com",
-        "repo:createdByClientId": "mockxcore-demo",
-        "_instance": {"@id": uri(kind), **body},
-    }
 
 
 def main() -> None:
-    instances: list[dict[str, Any]] = []
-    minute = iter(range(1, 60))
-
-    def add(schema: str, body: dict[str, Any]) -> str:
-        made = item(schema, body, next(minute))
-        instances.append(made)
-        return str(made["_instance"]["@id"])
-
-    web_image = add(
-        "offer-placement",
-        {
-            "xdm:name": "Web - homepage hero image",
-            "xdm:description": "Hero slot of the home page. 1200x500, PNG or JPEG.",
-            "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-            "xdm:componentType": IMAGELINK,
-            "xdm:contentTypes": ["image/png", "image/jpeg"],
-        },
-    )
-    web_html = add(
-        "offer-placement",
-        {
-            "xdm:name": "Web - HTML banner",
-            "xdm:description": "Banner above the checkout summary; self-contained HTML.",
-            "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-            "xdm:componentType": HTML,
-            "xdm:contentTypes": ["text/html"],
-        },
-    )
-    email_text = add(
-        "offer-placement",
-        {
-            "xdm:name": "Email - newsletter text line",
-            "xdm:description": "One line of plain text under the newsletter greeting.",
-            "xdm:channel": "https://ns.adobe.com/xdm/channels/email",
-            "xdm:componentType": TEXT,
-            "xdm:contentTypes": ["text/plain"],
-        },
-    )
+    build = Builder(2024)
+    fake = build.fake
+    web_image, web_html, email_text = build.standard_placements()
     tags = {
-        name: add("tag", {"xdm:name": name})
+        name: build.add("tag", {"xdm:name": name})
         for name in ["credit card", "travel", "loyalty", "seasonal", "new customers"]
     }
     rules = [
-        add(
-            "eligibility-rule",
-            {
-                "xdm:name": "Gold or platinum members",
-                "xdm:description": "Loyalty members in the two top tiers.",
-                "xdm:condition": {
-                    "xdm:type": "PQL",
-                    "xdm:format": "pql/text",
-                    "xdm:value": 'membership.status in ["gold", "platinum"]',
-                },
-            },
-        ),
-        add(
-            "eligibility-rule",
-            {
-                "xdm:name": "Adults in North America",
-                "xdm:condition": {
-                    "xdm:type": "PQL",
-                    "xdm:format": "pql/text",
-                    "xdm:value": 'person.age >= 21 and homeAddress.countryCode in ["US", "CA"]',
-                },
-            },
-        ),
-        add(
-            "eligibility-rule",
-            {
-                "xdm:name": "Eligible for a free flight upgrade",
-                "xdm:description": "Elite members who flew more than three times in six months.",
-                "xdm:condition": {
-                    "xdm:type": "PQL",
-                    "xdm:format": "pql/text",
-                    "xdm:value": 'membership.status = "elite" and '
-                    '(select e from xEvent where e.type = "flight" and '
-                    "e.timestamp occurs <= 6 months before now)"
-                    ".count() > 3",
-                },
-            },
+        build.rule(RULES[0][0], RULES[0][1], "Loyalty members in the two top tiers."),
+        build.rule(RULES[1][0], RULES[1][1]),
+        build.rule(
+            RULES[2][0], RULES[2][1], "Elite members who flew more than three times in six months."
         ),
     ]
-
-    def representations(placements: list[str]) -> list[dict[str, Any]]:
-        made = []
-        for placement in placements:
-            if placement == web_image:
-                component = {
-                    "@type": IMAGELINK,
-                    "dc:format": "image/png",
-                    "dc:language": ["en"],
-                    "repo:name": fake.file_name(extension="png"),
-                    "repo:resolveURL": fake.image_url(width=1200, height=500),
-                    "xdm:linkURL": fake.url() + fake.slug(),
-                }
-            elif placement == web_html:
-                component = {
-                    "@type": HTML,
-                    "dc:format": "text/html",
-                    "dc:language": ["en"],
-                    "xdm:content": f'<div class="banner"><h2>{fake.catch_phrase()}'
-                    f"</h2><p>{fake.sentence()}</p></div>",
-                }
-            else:
-                component = {
-                    "@type": TEXT,
-                    "dc:format": "text/plain",
-                    "dc:language": ["en"],
-                    "xdm:copyline": fake.sentence(nb_words=8),
-                }
-            made.append({"xdm:placement": placement, "xdm:components": [component]})
-        return made
-
     plans = [
         # name hint, status, placements, tags, window, caps, priority, rule
         (
@@ -273,18 +143,11 @@ def main() -> None:
     ]
     offers = []
     for hint, status, placements, tag_names, window, caps, priority, rule in plans:
-        name = {
-            "card": f"{fake.company()} {rng.choice(['Gold', 'Platinum', 'Cashback'])} card",
-            "travel": f"{fake.city()} getaway",
-            "sale": f"{fake.color_name()} {rng.choice(['week', 'weekend', 'flash'])} sale",
-            "welcome": f"Welcome to {fake.company()}",
-            "loyalty": f"{fake.first_name()}'s loyalty bonus",
-        }[hint]
         body: dict[str, Any] = {
-            "xdm:name": name,
+            "xdm:name": build.offer_name(hint),
             "xdm:description": fake.catch_phrase(),
             "xdm:status": status,
-            "xdm:representations": representations(placements),
+            "xdm:representations": build.representations(placements),
             "xdm:tags": [tags[t] for t in tag_names],
             "xdm:rank": {"xdm:priority": priority},
             "xdm:characteristics": {"campaign": fake.bs(), "channelOwner": fake.name()},
@@ -304,25 +167,25 @@ def main() -> None:
                 for k, v in (("xdm:globalCap", global_cap), ("xdm:profileCap", profile_cap))
                 if v is not None
             }
-        offers.append(add("personalized-offer", body))
+        offers.append(build.add("personalized-offer", body))
 
-    web_fallback = add(
+    web_fallback = build.add(
         "fallback-offer",
         {
             "xdm:name": "Default web content",
             "xdm:status": "approved",
-            "xdm:representations": representations([web_image, web_html]),
+            "xdm:representations": build.representations([web_image, web_html]),
         },
     )
-    email_fallback = add(
+    email_fallback = build.add(
         "fallback-offer",
         {
             "xdm:name": "Default newsletter line",
             "xdm:status": "approved",
-            "xdm:representations": representations([email_text]),
+            "xdm:representations": build.representations([email_text]),
         },
     )
-    by_offers = add(
+    by_offers = build.add(
         "offer-filter",
         {
             "xdm:name": "Newsletter picks",
@@ -330,7 +193,7 @@ def main() -> None:
             "ids": [offers[0], offers[2], offers[4], offers[7]],
         },
     )
-    any_tags = add(
+    any_tags = build.add(
         "offer-filter",
         {
             "xdm:name": "Cards and travel",
@@ -338,7 +201,7 @@ def main() -> None:
             "ids": [tags["credit card"], tags["travel"]],
         },
     )
-    all_tags = add(
+    all_tags = build.add(
         "offer-filter",
         {
             "xdm:name": "Seasonal loyalty",
@@ -346,31 +209,33 @@ def main() -> None:
             "ids": [tags["seasonal"], tags["loyalty"]],
         },
     )
-    add(
+    window = {
+        "xdm:startDate": "2024-01-01T00:00:00.000Z",
+        "xdm:endDate": "2030-12-31T23:59:59.999Z",
+    }
+    build.add(
         "offer-activity",
         {
             "xdm:name": "Homepage hero",
             "xdm:status": "live",
-            "xdm:startDate": "2024-01-01T00:00:00.000Z",
-            "xdm:endDate": "2030-12-31T23:59:59.999Z",
+            **window,
             "xdm:placement": web_image,
             "xdm:filter": any_tags,
             "xdm:fallback": web_fallback,
         },
     )
-    add(
+    build.add(
         "offer-activity",
         {
             "xdm:name": "Newsletter line",
             "xdm:status": "live",
-            "xdm:startDate": "2024-01-01T00:00:00.000Z",
-            "xdm:endDate": "2030-12-31T23:59:59.999Z",
+            **window,
             "xdm:placement": email_text,
             "xdm:filter": by_offers,
             "xdm:fallback": email_fallback,
         },
     )
-    add(
+    build.add(
         "offer-activity",
         {
             "xdm:name": "Checkout banner (in preparation)",
@@ -380,31 +245,10 @@ def main() -> None:
             "xdm:fallback": web_fallback,
         },
     )
-
-    snapshot = {
-        "mockxcore": "snapshot/1",
-        "tenants": [
-            {
-                "org": "demo@AdobeOrg",
-                "sandbox": "prod",
-                "containers": [
-                    {
-                        "instanceId": CONTAINER_ID,
-                        "productContexts": ["dma_offers", "acp"],
-                        "repo:createdDate": CREATED,
-                        "repo:createdBy": "demo-admin@techacct.adobe.com",
-                        "repo:createdByClientId": "mockxcore-demo",
-                        "_instance": {
-                            "repo:name": "Demo decisioning container",
-                            "dataCenter": "VA7",
-                        },
-                        "instances": instances,
-                    }
-                ],
-            }
-        ],
-    }
-    json.dump(snapshot, sys.stdout, indent=1, ensure_ascii=False)
+    for minute, item in enumerate(build.instances, start=1):
+        # Staggered creation times, as an admin building it by hand would leave them.
+        item["repo:createdDate"] = f"2024-01-15T09:{minute:02d}:00.000Z"
+    json.dump(build.snapshot(CONTAINER_ID), sys.stdout, indent=1, ensure_ascii=False)
     sys.stdout.write("\n")
 
 
