@@ -41,8 +41,35 @@ def problem_response(problem: Problem) -> web.Response:
     )
 
 
-async def read_json(request: web.Request) -> Any:
-    raw = await request.read()
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects a request body may have (no real payload comes near)."""
+
+
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests arrays and objects (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body: 400 when empty, malformed, or nested deeper than :data:`MAX_DEPTH`."""
+    too_deep = Problem(
+        400,
+        "too-deep",
+        f"the body nests arrays and objects deeper than {MAX_DEPTH} levels",
+        [ErrorItem("limits", f"nesting deeper than {MAX_DEPTH} levels", "")],
+    )
     if not raw.strip():
         raise Problem(
             400,
@@ -51,14 +78,23 @@ async def read_json(request: web.Request) -> Any:
             [ErrorItem("json", "empty body", "")],
         )
     try:
-        return orjson.loads(raw)
+        value = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):  # orjson's own limit, far beyond ours
+            raise too_deep from None
         raise Problem(
             400,
             "malformed-json",
             f"the body is not valid JSON: {exc}",
             [ErrorItem("json", str(exc), "")],
         ) from None
+    if depth(value) > MAX_DEPTH:
+        raise too_deep
+    return value
+
+
+async def read_json(request: web.Request) -> Any:
+    return parse_json(await request.read())
 
 
 def _from_http_error(error: web.HTTPException) -> Problem:

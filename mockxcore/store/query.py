@@ -238,7 +238,7 @@ def compile_regex(pattern: str, what: str) -> Any:
     """A case-insensitive RE2 pattern: linear time, so no input can stall the event loop."""
     if len(pattern) > MAX_REGEX:
         raise bad_request(
-            "regex-too-long", f"{what} is longer than {MAX_REGEX} characters", rule="regex"
+            "regex-too-long", f"{what} is longer than {MAX_REGEX} characters", rule="limits"
         )
     options = re2.Options()
     options.case_sensitive = False

@@ -103,6 +103,7 @@ class MockServer:
         record: str | Path | None = None,
         cors: bool = False,
         strict: bool = False,
+        max_body: int = 1 << 20,
         tls: bool = False,
         target_client: str | None = None,
         host: str = "127.0.0.1",
@@ -127,6 +128,7 @@ class MockServer:
                 record=record,
                 cors=cors,
                 strict=strict,
+                max_body=max_body,
                 tls=tls,
                 target_client=target_client,
             )

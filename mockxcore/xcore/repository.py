@@ -643,7 +643,7 @@ class Repository:
                 terms = parse_q(q)
                 if len(terms) > MAX_TERMS:
                     raise bad_request(
-                        "too-many-terms", f"q may hold at most {MAX_TERMS} terms", rule="q"
+                        "too-many-terms", f"q may hold at most {MAX_TERMS} terms", rule="limits"
                     )
                 text = TextQuery(tuple(terms), fields, qop == "and")
         return Query(

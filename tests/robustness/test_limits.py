@@ -1,0 +1,106 @@
+"""Every input is bounded, and each limit answers a clear 4xx naming it."""
+
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from mockxcore import MockServer
+from mockxcore.web import MAX_DEPTH
+from tests.support import HAL, TEST_ITEM, Api
+
+pytestmark = pytest.mark.mockxcore(strict=False)  # these requests break limits on purpose
+
+
+def limit_error(response: requests.Response, status: int = 400) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["errors"][0]["rule"] == "limits"
+    return body
+
+
+def test_body_size_is_configurable() -> None:
+    with MockServer(max_body=2048) as mock:
+        api = Api(mock.url)
+        small = api.create({"xdm:name": "x", "xdm:description": "x" * 500})
+        assert small.status_code == 201
+        big = api.create({"xdm:name": "x", "xdm:description": "x" * 4000})
+        body = limit_error(big, 413)
+        assert "too large" in body["detail"].lower() or "2048" in body["detail"]
+
+
+def test_nesting_depth(mockxcore: MockServer) -> None:
+    api = Api(mockxcore.url)
+    nested: Any = "x"
+    for _ in range(MAX_DEPTH + 5):
+        nested = {"d": nested}
+    body = limit_error(api.create({"xdm:name": "x", "xdm:details": nested}))
+    assert str(MAX_DEPTH) in body["detail"]
+    raw = b'{"_instance": ' + b"[" * 5000 + b"]" * 5000 + b', "_links": {}}'
+    response = api.session.post(
+        api.url("/instances"), data=raw, headers={"Content-Type": f'{HAL}; schema="{TEST_ITEM}"'}
+    )
+    limit_error(response)
+    assert api.list().json()["_embedded"]["total"] == 0
+
+
+def test_page_limit_is_clamped(mockxcore: MockServer) -> None:
+    api = Api(mockxcore.url)
+    for n in range(3):
+        api.create_ok({"xdm:name": f"n{n}"})
+    response = api.list(limit=10**9)
+    assert response.status_code == 200
+    assert response.json()["_embedded"]["count"] == 3
+    assert mockxcore.config.max_limit == 1000
+
+
+@pytest.mark.parametrize(
+    ("params", "slug"),
+    [
+        ({"property": ["_instance.xdm:name"] * 33}, "too-many-filters"),
+        ({"id": [f"xcore:test-item:{n:015x}" for n in range(101)]}, "too-many-ids"),
+        ({"property": "_instance.xdm:name~" + "a" * 1025}, "regex-too-long"),
+    ],
+)
+def test_query_sizes(mockxcore: MockServer, params: dict[str, Any], slug: str) -> None:
+    body = limit_error(Api(mockxcore.url).list(**params))
+    assert body["type"] == f"urn:mockxcore:problem:{slug}"
+
+
+def test_search_terms_are_bounded(mockxcore: MockServer) -> None:
+    api = Api(mockxcore.url)
+    body = limit_error(api.search(q=" ".join(f"term{n}" for n in range(40))))
+    assert body["type"] == "urn:mockxcore:problem:too-many-terms"
+
+
+def test_a_catastrophic_regex_cannot_stall_the_server(mockxcore: MockServer) -> None:
+    api = Api(mockxcore.url)
+    api.create_ok({"xdm:name": "a" * 200 + "!", "xdm:description": "a" * 4000 + "!"})
+    # (a+)+$ backtracks exponentially in Python's re; RE2 answers in linear time.
+    started = time.perf_counter()
+    response = api.session.get(
+        api.url("/instances"),
+        timeout=30,
+        params={
+            "schema": TEST_ITEM,
+            "property": ["_instance.xdm:name~(a+)+$", "_instance.xdm:description~(a|aa)+$"],
+        },
+    )
+    assert response.status_code == 200
+    assert response.json()["_embedded"]["count"] == 0
+    assert time.perf_counter() - started < 10  # would not finish in a lifetime by backtracking
+    # The server keeps answering.
+    assert api.list().status_code == 200
+
+
+def test_decision_events_are_a_bounded_ring() -> None:
+    from mockxcore.store.memory import MAX_DECISIONS_PER_TENANT, MemoryStore
+
+    store = MemoryStore()
+    tenant = ("o", "s")
+    for n in range(MAX_DECISIONS_PER_TENANT + 10):
+        store.add_decision(tenant, {"n": n})
+    events = store.decisions(tenant)
+    assert len(events) == MAX_DECISIONS_PER_TENANT
+    assert events[0]["n"] == 10
