@@ -30,7 +30,13 @@ def build_app(config: Config, state: MockState | None = None) -> web.Application
     app = web.Application(
         client_max_size=config.max_body,
         # proxy: requests in proxy form (or CONNECT) for hosts the mock does not stand in for
-        middlewares=[control_middleware, edge_middleware, proxy_middleware, caller_middleware],
+        middlewares=[
+            control_middleware,
+            edge_middleware,
+            admin.admin_guard,
+            proxy_middleware,
+            caller_middleware,
+        ],
     )
     app[STATE] = state or MockState(config)
     app.add_routes(admin.routes)

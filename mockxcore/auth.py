@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import orjson
 
@@ -19,7 +20,7 @@ from mockxcore.problems import ErrorItem, Problem
 
 DEFAULT_ORG = "demo@AdobeOrg"
 DEFAULT_SANDBOX = "prod"
-AUTH_MODES = ("headers", "off")
+AUTH_MODES = ("headers", "tokens", "off")
 
 
 @dataclass(frozen=True)
@@ -56,19 +57,39 @@ def _claims(token: str) -> dict[str, object]:
     return claims if isinstance(claims, dict) else {}
 
 
-def identify(headers: Mapping[str, str], mode: str = "headers") -> Caller:
-    """The caller of a repository or decisioning request, or a 401/403 problem."""
+def identify(
+    headers: Mapping[str, str], mode: str = "headers", tokens: frozenset[str] = frozenset()
+) -> Caller:
+    """The caller of a repository or decisioning request, or a 401/403 problem.
+
+    ``mode``: ``headers`` wants Adobe's headers and accepts any token, ``tokens`` only the
+    ``tokens`` given, ``off`` wants nothing.
+    """
     return _identify(
         headers.get("Authorization", "").strip(),
         headers.get("x-api-key", "").strip(),
         headers.get("x-gw-ims-org-id", "").strip(),
         headers.get("x-sandbox-name", "").strip(),
         mode,
+        tokens,
     )
 
 
+def read_tokens(path: str | Path) -> frozenset[str]:
+    """A token file: one accepted bearer token per line; blank lines and ``#`` comments skipped."""
+    lines = Path(path).read_text().splitlines()
+    tokens = frozenset(
+        line.strip() for line in lines if line.strip() and not line.strip().startswith("#")
+    )
+    if not tokens:
+        raise ValueError(f"{path} lists no tokens")
+    return tokens
+
+
 @lru_cache(maxsize=1024)
-def _identify(authorization: str, api_key: str, org: str, sandbox: str, mode: str) -> Caller:
+def _identify(
+    authorization: str, api_key: str, org: str, sandbox: str, mode: str, tokens: frozenset[str]
+) -> Caller:
     """Pure in its arguments, so a client's repeated calls cost one lookup."""
     if mode != "off":
         scheme, _, token = authorization.partition(" ")
@@ -76,6 +97,8 @@ def _identify(authorization: str, api_key: str, org: str, sandbox: str, mode: st
             raise _refuse(
                 401, "Authorization", "an 'Authorization: Bearer <access token>' header is required"
             )
+        if mode == "tokens" and token.strip() not in tokens:
+            raise _refuse(401, "Authorization", "this bearer token is not accepted here")
         if not api_key:
             raise _refuse(403, "x-api-key", "the x-api-key header is required")
         if not org:

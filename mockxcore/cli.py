@@ -21,6 +21,7 @@ from mockxcore.config import Config
 from mockxcore.problems import Problem
 from mockxcore.runner import Runner
 from mockxcore.target.tls import TlsSite
+from mockxcore.web import STATE
 
 DEFAULT_PORT = 4010
 
@@ -120,6 +121,25 @@ def _parser() -> argparse.ArgumentParser:
         help="answer requests that break the contracts with 400 (they are journaled anyway)",
     )
     serve.add_argument(
+        "--tokens-file",
+        metavar="FILE",
+        help="with --auth tokens: the accepted bearer tokens, one per line",
+    )
+    serve.add_argument(
+        "--admin-token", metavar="TOKEN", help="/__admin requests need x-admin-token: TOKEN"
+    )
+    serve.add_argument(
+        "--admin-port",
+        type=int,
+        metavar="PORT",
+        help="serve /__admin on this port only (0 picks one), not on the API port",
+    )
+    serve.add_argument(
+        "--admin-remote",
+        action="store_true",
+        help="let other hosts than this one use /__admin (refused by default)",
+    )
+    serve.add_argument(
         "--tls",
         action="store_true",
         help="also speak HTTPS on the port and answer CONNECT tunnels for Adobe hosts, with a "
@@ -213,6 +233,10 @@ def _config(args: argparse.Namespace) -> Config:
         journal_size=args.journal_size,
         cors=args.cors,
         strict=args.strict,
+        tokens_file=args.tokens_file,
+        admin_token=args.admin_token,
+        admin_port=args.admin_port,
+        admin_remote=args.admin_remote,
         tls=args.tls,
         target_client=args.target_client,
         max_body=args.max_body,
@@ -221,6 +245,7 @@ def _config(args: argparse.Namespace) -> Config:
 
 async def _serve(config: Config, verbose: bool) -> None:
     app = build_app(config)
+    state = app[STATE]
     runner = Runner(
         app,
         access_log=logging.getLogger("aiohttp.access") if verbose else None,
@@ -236,6 +261,12 @@ async def _serve(config: Config, verbose: bool) -> None:
     print(f"mockxcore listening on http://{shown}:{port}", flush=True)
     if isinstance(site, TlsSite):
         print(f"mockxcore TLS CA certificate: {site.ca_path}", flush=True)
+    if config.admin_port is not None:
+        admin_site = web.TCPSite(runner, config.host, config.admin_port)
+        await admin_site.start()
+        del admin_site
+        state.admin_port = runner.addresses[-1][1]
+        print(f"mockxcore control plane on http://{shown}:{state.admin_port}/__admin", flush=True)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

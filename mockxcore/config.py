@@ -30,6 +30,14 @@ class Config:
     record: str | Path | None = None
     """Stream the journal to this JSON Lines file."""
     cors: bool = False
+    tokens_file: str | Path | None = None
+    """With ``auth="tokens"``: the file of accepted bearer tokens, one per line."""
+    admin_token: str | None = None
+    """When set, ``/__admin`` requests need ``x-admin-token: <it>``."""
+    admin_remote: bool = False
+    """Allow ``/__admin`` requests from other hosts than this one."""
+    admin_port: int | None = None
+    """Serve ``/__admin`` on this port only (``serve``), not on the API port."""
     strict: bool = False
     """Answer requests that break the contracts with 400 (they are journaled either way)."""
     tls: bool = False
@@ -47,5 +55,7 @@ class Config:
             raise ValueError("delete_polls counts the DELETE's own 202, so it is at least 1")
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError("default_limit must be between 1 and max_limit")
+        if self.auth == "tokens" and not self.tokens_file:
+            raise ValueError("auth 'tokens' needs a tokens file (--tokens-file)")
         if not 1 <= self.journal_size <= 1_000_000:
             raise ValueError("journal_size must be between 1 and 1,000,000")

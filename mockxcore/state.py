@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockxcore import contracts, snapshot, timestamps
+from mockxcore.auth import read_tokens
 from mockxcore.config import Config
 from mockxcore.conformance import Conformance, request_violations
 from mockxcore.control.clock import Clock
@@ -44,8 +45,11 @@ class MockState:
             s if isinstance(s, dict) else contracts.read_schema(s) for s in config.schemas
         )
         self.startup = snapshot.merge(snapshot.read(p) for p in config.data)
+        self.tokens = read_tokens(config.tokens_file) if config.tokens_file else frozenset()
         self.journal = Journal(config.journal_size, config.record, self._check)
         self._conformance: Conformance | None = None
+        self.admin_port: int | None = None
+        """The port the control plane is served on when it has its own (set once bound)."""
         # Latency and fault draws have their own seeded stream, so turning faults on or off
         # does not change the ids the repository generates.
         self.control_rng = random.Random(f"{self.config.seed}:control")

@@ -168,7 +168,7 @@ async def caller_middleware(request: web.Request, handler: Handler) -> web.Strea
     """
     if request.path.startswith("/data/") and request.method != "OPTIONS":
         state = request.app[STATE]
-        caller = identify(request.headers, state.config.auth)
+        caller = identify(request.headers, state.config.auth, state.tokens)
         state.repository.ensure_tenant(caller)
         request[CALLER] = caller
     return await handler(request)

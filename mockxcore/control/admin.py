@@ -6,6 +6,9 @@ HTTP API and Python have one meaning.
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
 from aiohttp import web
 
 from mockxcore import __version__, timestamps
@@ -13,9 +16,60 @@ from mockxcore.control.durations import parse_duration
 from mockxcore.control.latency import Latency
 from mockxcore.control.matching import bad
 from mockxcore.control.middleware import journal_entries
-from mockxcore.web import read_json, respond, state_of
+from mockxcore.problems import ErrorItem, Problem
+from mockxcore.web import Handler, read_json, respond, state_of
 
 routes = web.RouteTableDef()
+
+
+@web.middleware
+async def admin_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The control plane can change everything: only this host may use it (unless allowed),
+    and only with the admin token when one is set."""
+    state = state_of(request)
+    is_admin = request.path.startswith("/__admin")
+    if state.admin_port is not None and is_admin != (_local_port(request) == state.admin_port):
+        # With a separate admin port, each port serves only its own half.
+        raise Problem(
+            404,
+            "no-such-route",
+            "no such endpoint on this port",
+            [ErrorItem("no-such-route", "see --admin-port", "")],
+        )
+    if not is_admin:
+        return await handler(request)
+    config = state.config
+    if not config.admin_remote and not _loopback(request.remote):
+        raise Problem(
+            403,
+            "admin-remote",
+            "the control plane answers only this host (serve --admin-remote allows others)",
+            [ErrorItem("admin", "not a loopback address", "")],
+        )
+    if config.admin_token is not None:
+        given = request.headers.get("x-admin-token", "")
+        if not hmac.compare_digest(given.encode(), config.admin_token.encode()):
+            raise Problem(
+                401,
+                "admin-token",
+                "the control plane needs x-admin-token",
+                [ErrorItem("admin", "missing or wrong token", "/headers/x-admin-token")],
+            )
+    return await handler(request)
+
+
+def _local_port(request: web.Request) -> int | None:
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return int(sockname[1]) if sockname else None
+
+
+def _loopback(remote: str | None) -> bool:
+    if remote is None:
+        return False
+    try:
+        return ipaddress.ip_address(remote.split("%", 1)[0]).is_loopback
+    except ValueError:
+        return remote == "localhost"
 
 
 @routes.get("/__admin/health")

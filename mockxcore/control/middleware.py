@@ -182,7 +182,7 @@ def _disconnect(request: web.Request, *, reset: bool) -> None:
 def _caller(request: web.Request) -> Caller | None:
     state = request.app[STATE]
     try:
-        return identify(request.headers, state.config.auth)
+        return identify(request.headers, state.config.auth, state.tokens)
     except Problem:
         return None
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from mockxcore.offers.schemas import (
     ACTIVITY,
@@ -58,6 +59,8 @@ __all__ = [
     "PlacementRefs",
     "instants",
     "ordered_windows",
+    "pick_rule",
+    "select_rules",
     "uri_for",
     "uris",
 ]
@@ -133,3 +136,31 @@ def _windows(draw: st.DrawFn, strict: bool) -> tuple[str, str]:
         second = draw(moments.filter(lambda m: m != first))
     low, high = sorted((first, second))
     return draw(_render(low)), draw(_render(high))
+
+
+# -- labelled mutations --------------------------------------------------------------------
+M = TypeVar("M")
+
+
+def select_rules(
+    choices: list[tuple[str, M]], violating: Collection[str] | None
+) -> dict[str, list[M]]:
+    """Group mutations by the rule they break, keeping only ``violating`` when given."""
+    grouped: dict[str, list[M]] = {}
+    for rule, mutation in choices:
+        grouped.setdefault(rule, []).append(mutation)
+    if violating is None:
+        return grouped
+    unavailable = sorted(set(violating) - set(grouped))
+    if unavailable or not violating:
+        raise InvalidArgument(
+            f"cannot break {unavailable or 'no rule'} here; possible: {sorted(grouped)}"
+        )
+    return {rule: grouped[rule] for rule in sorted(violating)}
+
+
+def pick_rule(draw: st.DrawFn, grouped: dict[str, list[M]]) -> tuple[str, M]:
+    # The rule first, then how to break it: every rule is equally likely, however many ways
+    # there are to break it.
+    rule = draw(st.sampled_from(sorted(grouped)))
+    return rule, draw(st.sampled_from(grouped[rule]))

@@ -86,6 +86,12 @@ class _Builder:
         return uri
 
 
+def _always_live(activity: Instance) -> bool:
+    return activity.get("xdm:status") == "live" and not (
+        "xdm:startDate" in activity or "xdm:endDate" in activity
+    )
+
+
 @st.composite
 def _catalog(
     draw: st.DrawFn,
@@ -158,8 +164,11 @@ def _catalog(
             draw(objects.offer_activities(filters=filter_ids, fallbacks=coverage))
             for _ in range(n_activities)
         ]
-        if not any(a.get("xdm:status") == "live" for a in activities):
+        if not any(_always_live(a) for a in activities):
+            # One activity is decidable whatever the mock's clock says: live, no dates.
             activities[0]["xdm:status"] = "live"
+            activities[0].pop("xdm:startDate", None)
+            activities[0].pop("xdm:endDate", None)
         for activity in activities:
             if activity.get("xdm:status") == "live":
                 # A live activity proposes its fallback, which a marketer approved.
@@ -191,7 +200,8 @@ def catalogs(
 
     The default tenant is the one ``--auth off`` serves, so ``mockxcore serve --data`` on a
     saved example answers without headers. Whenever a catalog has activities, at least one is
-    live and the fallback of every live activity is approved.
+    live with no date window (so it can be decided at any clock), and the fallback of every
+    live activity is approved.
 
     >>> catalogs(min_activities=1).example()   # doctest: +SKIP
     {'mockxcore': 'snapshot/1', 'tenants': [{'org': 'demo@AdobeOrg', 'sandbox': 'prod',

@@ -28,13 +28,19 @@ MAX_ACTIVITIES = 30
 _CONTEXT_REFERENCE = re.compile(r"@\{([^}]*)\}")
 
 
-def identities() -> st.SearchStrategy[dict[str, list[dict[str, str]]]]:
+_IDENTITY: dict[str, st.SearchStrategy[Any]] = {
+    "xdm:authenticatedState": st.sampled_from(["ambiguous", "authenticated", "loggedOut"]),
+    "xdm:primary": st.booleans(),
+}
+
+
+def identities() -> st.SearchStrategy[dict[str, list[dict[str, Any]]]]:
     """``xdm:identityMap`` values: one to three namespaces, one or two ids each.
 
     >>> identities().example()   # doctest: +SKIP
     {'ECID': [{'xdm:id': '12345678901234567890123456789012345678'}]}
     """
-    by_namespace: dict[str, st.SearchStrategy[str]] = {
+    by_namespace: dict[str, st.SearchStrategy[Any]] = {
         "ECID": st.integers(10**37, 10**38 - 1).map(str),
         "Email": text.emails(),
         "CRMID": st.uuids().map(lambda u: u.hex[:16].upper()),
@@ -46,7 +52,9 @@ def identities() -> st.SearchStrategy[dict[str, list[dict[str, str]]]]:
         lambda names: st.fixed_dictionaries(
             {
                 name: st.lists(
-                    by_namespace[name].map(lambda i: {"xdm:id": i}), min_size=1, max_size=2
+                    st.fixed_dictionaries({"xdm:id": by_namespace[name]}, optional=_IDENTITY),
+                    min_size=1,
+                    max_size=2,
                 )
                 for name in names
             }
@@ -84,8 +92,9 @@ def decision_requests(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Bodies of decision requests for activities of ``catalog`` (a snapshot, e.g. drawn
     from :func:`catalogs`): 1 to 30 distinct activity ``@id``s of one container (the first
-    that holds activities, or ``container_id``), an identity map, context data, ``dryRun``
-    and ``allowDuplicatePropositions``.
+    that holds activities, or ``container_id``) and an identity map, and any of context
+    data, ``dryRun``, ``allowDuplicatePropositions``, ``itemCount`` and
+    ``validateContextData: false`` (context data of made-up schemas is not validated).
 
     >>> catalogs(min_activities=1).flatmap(decision_requests).example()   # doctest: +SKIP
     {'xdm:offerActivities': ['xcore:offer-activity:...'],
@@ -121,10 +130,18 @@ def decision_requests(
                 unique=True,
             ),
             "xdm:identityMap": identities(),
+        },
+        optional={
             "xdm:contextData": st.lists(_context_data(schemas), max_size=3),
             "xdm:dryRun": st.booleans(),
             "xdm:allowDuplicatePropositions": st.fixed_dictionaries(
-                {"xdm:acrossActivities": st.booleans()}
+                {},
+                optional={
+                    "xdm:acrossActivities": st.booleans(),
+                    "xdm:acrossPlacements": st.booleans(),
+                },
             ),
-        }
+            "xdm:validateContextData": st.just(False),
+            "xdm:itemCount": st.integers(1, MAX_ACTIVITIES),
+        },
     )

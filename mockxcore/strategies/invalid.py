@@ -4,7 +4,7 @@ Every invalid object starts as a draw of the matching valid strategy, with the s
 references, and then gets one change that breaks one rule. The label is the ``rule`` the
 repository's 4xx ``errors`` name: ``schema`` (JSON Schema), ``usereditable`` (a
 repository-assigned property sent), ``reference``, ``unique-placement``, ``date-order``,
-``unique-name``, ``filter-kind``, ``fallback-placement``; for queries ``limit``, ``regex``,
+``unique-name``, ``filter-kind``, ``fallback-placement``, ``pql``; for queries ``limit``, ``regex``,
 ``bad-path``, ``orderBy``, ``schema``, ``limits``, ``qop``, ``q``. Because the repository
 checks schema, then references, then the semantic rules, and stops at the first step that
 fails, a single change yields errors of that one rule only.
@@ -19,10 +19,9 @@ some rules (``InvalidArgument`` if one of them cannot be broken with these argum
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
 
 from mockxcore.strategies import objects, queries
 from mockxcore.strategies._common import (
@@ -38,8 +37,11 @@ from mockxcore.strategies._common import (
     Instance,
     PlacementRefs,
     ordered_windows,
+    pick_rule,
+    select_rules,
     uris,
 )
+from mockxcore.strategies.pql import unsupported_pql
 
 Labelled = tuple[Instance, str]
 """An invalid ``_instance`` payload and the rule it breaks."""
@@ -72,36 +74,11 @@ def _usereditable(schema: str) -> Mutation:
     return mutate
 
 
-M = TypeVar("M")
-
-
-def _select(choices: list[tuple[str, M]], violating: Collection[str] | None) -> dict[str, list[M]]:
-    """Group mutations by the rule they break, keeping only ``violating`` when given."""
-    grouped: dict[str, list[M]] = {}
-    for rule, mutation in choices:
-        grouped.setdefault(rule, []).append(mutation)
-    if violating is None:
-        return grouped
-    unavailable = sorted(set(violating) - set(grouped))
-    if unavailable or not violating:
-        raise InvalidArgument(
-            f"cannot break {unavailable or 'no rule'} here; possible: {sorted(grouped)}"
-        )
-    return {rule: grouped[rule] for rule in sorted(violating)}
-
-
-def _pick(draw: st.DrawFn, grouped: dict[str, list[M]]) -> tuple[str, M]:
-    # The rule first, then how to break it: every rule is equally likely, however many ways
-    # there are to break it.
-    rule = draw(st.sampled_from(sorted(grouped)))
-    return rule, draw(st.sampled_from(grouped[rule]))
-
-
 @st.composite
 def _mutated(
     draw: st.DrawFn, base: st.SearchStrategy[Instance], grouped: dict[str, list[Mutation]]
 ) -> Labelled:
-    rule, mutate = _pick(draw, grouped)
+    rule, mutate = pick_rule(draw, grouped)
     return mutate(draw, draw(base)), rule
 
 
@@ -111,7 +88,7 @@ def _broken(
     violating: Collection[str] | None,
 ) -> st.SearchStrategy[Labelled]:
     # Selecting now, not at draw time, so an impossible ``violating`` fails where it is asked.
-    return _mutated(base, _select(choices, violating))
+    return _mutated(base, select_rules(choices, violating))
 
 
 def _schema_choices(mutations: list[Mutation]) -> list[tuple[str, Mutation]]:
@@ -180,14 +157,17 @@ def _condition(**changes: Any) -> Mutation:
     return mutate
 
 
+def _unsupported_condition(draw: st.DrawFn, instance: Instance) -> Instance:
+    condition = {**instance["xdm:condition"], "xdm:value": draw(unsupported_pql())}
+    return {**instance, "xdm:condition": condition}
+
+
 def invalid_eligibility_rules(
     *, violating: Collection[str] | None = None
 ) -> st.SearchStrategy[Labelled]:
     """Eligibility rules breaking ``schema`` (wrong condition type or format, empty or blank
-    PQL, missing parts) or ``usereditable``.
-
-    PQL outside the supported subset is not drawn here: see
-    :func:`mockxcore.strategies.pql.unsupported_pql`.
+    PQL, missing parts), ``usereditable`` or ``pql`` (a condition outside the supported
+    subset, see :func:`~mockxcore.strategies.pql.unsupported_pql`).
 
     >>> invalid_eligibility_rules().example()   # doctest: +SKIP
     ({'xdm:name': 'Gold', 'xdm:condition': {'xdm:type': 'SQL', ...}}, 'schema')
@@ -203,7 +183,11 @@ def invalid_eligibility_rules(
     ]
     return _broken(
         objects.eligibility_rules(),
-        [*_schema_choices(mutations), ("usereditable", _usereditable(RULE))],
+        [
+            *_schema_choices(mutations),
+            ("usereditable", _usereditable(RULE)),
+            ("pql", _unsupported_condition),
+        ],
         violating,
     )
 
@@ -350,7 +334,7 @@ def _invalid_option(
     rules: Sequence[str],
     grouped: dict[str, list[Mutation]],
 ) -> Labelled:
-    rule, mutate = _pick(draw, grouped)
+    rule, mutate = pick_rule(draw, grouped)
     minimum = 1 if rule == "unique-placement" else 0
     base = (
         objects.personalized_offers(
@@ -378,7 +362,7 @@ def invalid_personalized_offers(
     ({'xdm:name': 'Spring sale', 'xdm:representations': [{...p...}, {...p...}]},
      'unique-placement')
     """
-    grouped = _select(_option_choices(OFFER, placements, tags, rules), violating)
+    grouped = select_rules(_option_choices(OFFER, placements, tags, rules), violating)
     return _invalid_option(OFFER, placements, tags, rules, grouped)
 
 
@@ -394,7 +378,7 @@ def invalid_fallback_offers(
     >>> invalid_fallback_offers().example()   # doctest: +SKIP
     ({'xdm:name': 'Default', 'xdm:rank': {'xdm:priority': 1}}, 'schema')
     """
-    grouped = _select(_option_choices(FALLBACK, placements, tags, ()), violating)
+    grouped = select_rules(_option_choices(FALLBACK, placements, tags, ()), violating)
     return _invalid_option(FALLBACK, placements, tags, (), grouped)
 
 
@@ -532,7 +516,7 @@ def _add_filter(expression: str) -> QueryMutation:
 
 
 def _query_choices(*, search: bool) -> list[tuple[str, QueryMutation]]:
-    bad_regexes = ["(", "[a-", "a**", "(?<=a)b", "x{2,1}", "\\", "(a)\\1", "a" * 1025]
+    bad_regexes = ["(", "[a-", "a**", "(?<=a)b", "x{2,1}", "\\", "(a)\\1"]
     choices: list[tuple[str, QueryMutation]] = [
         *(("limit", _set(limit=v)) for v in ("0", "-3", "ten", "2.5")),
         ("limit", _set(limit=["5", "6"])),
@@ -545,12 +529,13 @@ def _query_choices(*, search: bool) -> list[tuple[str, QueryMutation]]:
         ("schema", _set(schema="https://ns.example.com/no-such-schema")),
         ("schema", _set(schema="https://ns.adobe.com/experience/xcore/container")),
         ("limits", _set(property=["_instance.xdm:name"] * 33)),
+        ("limits", _add_filter("_instance.xdm:name~" + "a" * 1025)),
         ("limits", _set(id=[f"xcore:tag:{n:015x}" for n in range(101)])),
     ]
     if search:
         choices += [
             ("qop", _set(qop="xor")),
-            ("q", _set(q=" ".join(f"w{n}" for n in range(33)))),
+            ("limits", _set(q=" ".join(f"w{n}" for n in range(33)))),
             ("q", _set(q=["a", "b"])),
             ("bad-path", _set(field=["name"])),
         ]
@@ -567,7 +552,7 @@ def _broken_query(
     base: st.SearchStrategy[queries.Params],
     grouped: dict[str, list[QueryMutation]],
 ) -> tuple[queries.Params, str]:
-    rule, mutate = _pick(draw, grouped)
+    rule, mutate = pick_rule(draw, grouped)
     params = draw(base)
     if rule in ("orderBy", "bad-path") and "orderBy" in params:
         params = {k: v for k, v in params.items() if k != "start"}
@@ -578,23 +563,26 @@ def invalid_list_queries(
     schema: str | None = None, *, violating: Collection[str] | None = None
 ) -> st.SearchStrategy[tuple[queries.Params, str]]:
     """List parameters the repository refuses with a 400, each labelled with the ``rule``
-    of its error: ``limit``, ``orderBy``, ``regex``, ``bad-path``, ``schema``, ``limits``.
+    of its error: ``limit`` (bad or repeated), ``orderBy`` (empty key, more than 8, or
+    repeated), ``regex`` (RE2 refuses it), ``bad-path``, ``schema`` (unknown, a container's,
+    or missing), ``limits`` (more than 32 filters, 100 ids, or a regex over 1024 characters).
 
     >>> invalid_list_queries().example()   # doctest: +SKIP
     ({'schema': '...tag', 'property': ['_instance.xdm:name~(']}, 'regex')
     """
-    grouped = _select(_query_choices(search=False), violating)
+    grouped = select_rules(_query_choices(search=False), violating)
     return _broken_query(queries.list_queries(schema), grouped)
 
 
 def invalid_search_queries(
     schema: str | None = None, *, violating: Collection[str] | None = None
 ) -> st.SearchStrategy[tuple[queries.Params, str]]:
-    """Search parameters the repository refuses with a 400: the list ones plus ``qop``,
-    ``q`` (too many terms, or given twice) and ``bad-path`` in ``field``.
+    """Search parameters the repository refuses with a 400: the list ones (``schema`` may
+    be absent here, not unknown) plus ``qop``, ``q`` (given twice), ``limits`` (more than 32
+    terms) and ``bad-path`` in ``field``.
 
     >>> invalid_search_queries().example()   # doctest: +SKIP
     ({'q': 'gold', 'qop': 'xor'}, 'qop')
     """
-    grouped = _select(_query_choices(search=True), violating)
+    grouped = select_rules(_query_choices(search=True), violating)
     return _broken_query(queries.search_queries(schema), grouped)

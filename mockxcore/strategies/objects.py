@@ -245,7 +245,7 @@ def _constraints(draw: st.DrawFn, rules: st.SearchStrategy[str] | None) -> dict[
 _CAPS = st.fixed_dictionaries(
     {}, optional={"xdm:globalCap": st.integers(1, 10**7), "xdm:profileCap": st.integers(1, 100)}
 )
-_RANK = st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(0, 10**4)})
+_RANK = st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(-1, 10**4)})
 
 
 def _option(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, overload
 
 import jsonpatch
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from mockxcore.strategies import text
 from mockxcore.strategies._common import (
@@ -30,10 +31,12 @@ from mockxcore.strategies._common import (
     RULE,
     TAG,
     ordered_windows,
+    pick_rule,
+    select_rules,
     uris,
 )
 from mockxcore.strategies.objects import ACTIVITY_STATUSES, CHANNELS, MEDIA_TYPES, characteristics
-from mockxcore.strategies.pql import pql_conditions
+from mockxcore.strategies.pql import pql_conditions, unsupported_pql
 
 Operation = dict[str, Any]
 Patch = list[Operation]
@@ -598,6 +601,16 @@ def _date_order(draw: st.DrawFn, ctx: _Context) -> Patch:
     return [{"op": "add", "path": "/_instance/xdm:selectionConstraint", "value": constraint}]
 
 
+def _pql(draw: st.DrawFn, ctx: _Context) -> Patch:
+    return [
+        {
+            "op": "replace",
+            "path": "/_instance/xdm:condition/xdm:value",
+            "value": draw(unsupported_pql()),
+        }
+    ]
+
+
 def _filter_kind(draw: st.DrawFn, ctx: _Context) -> Patch:
     wrong = TAG if ctx.instance["xdm:filterType"] == "offers" else OFFER
     return [
@@ -622,6 +635,8 @@ def _invalid_edits(ctx: _Context) -> list[tuple[str, Edit]]:
         edits.append(("reference", _reference))
     if ctx.schema in (OFFER, ACTIVITY):
         edits.append(("date-order", _date_order))
+    if ctx.schema == RULE:
+        edits.append(("pql", _pql))
     if ctx.schema == FILTER:
         wrong = TAG if ctx.instance["xdm:filterType"] == "offers" else OFFER
         if ctx.ids(wrong):
@@ -630,13 +645,8 @@ def _invalid_edits(ctx: _Context) -> list[tuple[str, Edit]]:
 
 
 @st.composite
-def _invalid(
-    draw: st.DrawFn, document: dict[str, Any], known: Mapping[str, Sequence[str]]
-) -> tuple[Patch, str]:
-    ctx = _Context(
-        _schema_of(document), copy.deepcopy(document["_instance"]), copy.deepcopy(document), known
-    )
-    rule, edit = draw(st.sampled_from(_invalid_edits(ctx)))
+def _invalid(draw: st.DrawFn, ctx: _Context, grouped: dict[str, list[Edit]]) -> tuple[Patch, str]:
+    rule, edit = pick_rule(draw, grouped)
     patch = edit(draw, ctx)
     if rule != "patch" and draw(st.booleans()):
         patch = _test_name(draw, ctx) + patch
@@ -649,6 +659,7 @@ def json_patches(
     valid: Literal[True] = ...,
     *,
     references: Mapping[str, Sequence[str]] | None = ...,
+    violating: Collection[str] | None = ...,
 ) -> st.SearchStrategy[Patch]: ...
 
 
@@ -658,6 +669,7 @@ def json_patches(
     valid: Literal[False],
     *,
     references: Mapping[str, Sequence[str]] | None = ...,
+    violating: Collection[str] | None = ...,
 ) -> st.SearchStrategy[tuple[Patch, str]]: ...
 
 
@@ -666,6 +678,7 @@ def json_patches(
     valid: bool = True,
     *,
     references: Mapping[str, Sequence[str]] | None = None,
+    violating: Collection[str] | None = None,
 ) -> st.SearchStrategy[Patch] | st.SearchStrategy[tuple[Patch, str]]:
     """Patches over ``document``, an instance's HAL document as ``GET`` returns it
     (envelope, ``schemas``, ``_instance``, ``_links``).
@@ -677,7 +690,9 @@ def json_patches(
 
     With ``valid=False``: ``(patch, rule)`` pairs, each patch breaking exactly ``rule``:
     ``patch`` (malformed: 400; cannot apply: 422), ``read-only``, ``immutable``, ``schema``,
-    ``lifecycle``, ``reference``, ``unique-placement``, ``date-order``, ``filter-kind``.
+    ``lifecycle``, ``reference``, ``unique-placement``, ``date-order``, ``filter-kind``,
+    ``pql`` -- those the document allows, each equally likely, or only ``violating``.
+    (Changing ``@id`` also breaks ``usereditable``: the ``immutable`` patches get both.)
 
     >>> doc = requests.get(instance_url, headers=h).json()   # doctest: +SKIP
     >>> json_patches(doc).example()   # doctest: +SKIP
@@ -690,16 +705,24 @@ def json_patches(
         raise ValueError("json_patches() takes a HAL document as GET returns it")
     known = dict(references or {})
     if valid:
+        if violating is not None:
+            raise InvalidArgument("violating= only makes sense with valid=False")
         return _valid(document, known)
-    return _invalid(document, known)
+    ctx = _Context(
+        _schema_of(document), copy.deepcopy(document["_instance"]), copy.deepcopy(document), known
+    )
+    return _invalid(ctx, select_rules(_invalid_edits(ctx), violating))
 
 
 def invalid_json_patches(
-    document: dict[str, Any], *, references: Mapping[str, Sequence[str]] | None = None
+    document: dict[str, Any],
+    *,
+    references: Mapping[str, Sequence[str]] | None = None,
+    violating: Collection[str] | None = None,
 ) -> st.SearchStrategy[tuple[Patch, str]]:
     """``json_patches(document, valid=False)``, under the name of the other ``invalid_*``.
 
     >>> invalid_json_patches(doc).example()   # doctest: +SKIP
     ([{'op': 'remove', 'path': '/repo:createdBy'}], 'read-only')
     """
-    return json_patches(document, False, references=references)
+    return json_patches(document, False, references=references, violating=violating)

@@ -14,11 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
 from mockxcore.contracts import Contracts
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.target.logic import Evaluate, compile_logic
+from mockxcore.target.macros import depends_on_request
 
 SCHEMA = "https://ns.adobe.com/experience/target/artifact"
 SUPPORTED_MAJOR = 1
@@ -57,7 +56,7 @@ class Rule:
     check: Evaluate
     """The condition, compiled (see :mod:`mockxcore.target.logic`)."""
     macros: bool
-    """Whether the consequence's content has ``${...}`` macros (else it can be shaped once)."""
+    """Whether the content has macros the request answers (else it can be shaped once)."""
 
     def allowed_for(self, property_token: str | None) -> bool:
         """Rules with property tokens only answer requests that name one of them."""
@@ -183,7 +182,7 @@ def _rules(listed: Iterable[dict[str, Any]]) -> tuple[Rule, ...]:
                 consequence=rule.get("consequence") or {},
                 property_tokens=frozenset(rule.get("propertyTokens") or ()),
                 check=compile_logic(condition),
-                macros=b"${" in orjson.dumps((rule.get("consequence") or {}).get("options")),
+                macros=depends_on_request((rule.get("consequence") or {}).get("options"), meta),
             )
         )
     return tuple(built)

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from mockxcore.target import ids
+from mockxcore.target import ids, macros
 from mockxcore.target.artifact import Artifact, Rule
 from mockxcore.target.context import base_context, mbox_context, url_context
 
@@ -54,9 +53,6 @@ GEO_TOKENS = (
     ("geo.latitude", "latitude"),
     ("geo.longitude", "longitude"),
 )
-_MACRO = re.compile(r"\$\{([a-zA-Z0-9_.]*?)\}", re.IGNORECASE)
-_MACRO_RENAMES = {"campaign": "activity", "recipe": "experience"}
-_MACRO_RENAME = re.compile("|".join(_MACRO_RENAMES))
 
 ScopeResolver = Callable[[str], list[dict[str, Any]] | None]
 """Options for a decision-scope mbox name, or None when the name is not a decision scope."""
@@ -199,40 +195,23 @@ class _Decider:
         tokens.update(self.token_extras)
         return tokens
 
-    def macros(
-        self, text: str, meta: dict[str, Any], detail: dict[str, Any], name: str | None
-    ) -> str:
-        attributes = {"name": name, "index": detail.get("index"), "key": detail.get("key")}
-        parameters = detail.get("parameters") or {}
-
-        def replace(match: re.Match[str]) -> str:
-            key = _MACRO_RENAME.sub(lambda m: _MACRO_RENAMES[m.group(0)], match.group(1))
-            parts = key.split(".")
-            if len(parts) > 2:
-                parts = parts[-2:]
-            key = ".".join(part for part in parts if part != "mbox")
-            for source in (meta, attributes, parameters):
-                value = source.get(key) if isinstance(source, dict) else None
-                if value is not None:
-                    return str(value)
-            return match.group(0)
-
-        return _MACRO.sub(replace, text)
-
     def with_macros(
         self, option: dict[str, Any], meta: dict[str, Any], detail: dict[str, Any], name: str | None
     ) -> dict[str, Any]:
         content = option.get("content")
-        if option.get("type") == "html" and isinstance(content, str):
-            option["content"] = self.macros(content, meta, detail, name)
-        elif option.get("type") == "actions" and isinstance(content, list):
+        kind = option.get("type")
+        if kind not in ("html", "actions") or "${" not in str(content):
+            return option
+        attributes = {"name": name, "index": detail.get("index"), "key": detail.get("key")}
+        parameters = detail.get("parameters") or {}
+        if kind == "html" and isinstance(content, str):
+            option["content"] = macros.expand(content, meta, attributes, parameters)
+        elif kind == "actions" and isinstance(content, list):
             actions = []
             for action in content:
                 if isinstance(action, dict) and isinstance(action.get("content"), str):
-                    action = {
-                        **action,
-                        "content": self.macros(action["content"], meta, detail, name),
-                    }
+                    text = macros.expand(action["content"], meta, attributes, parameters)
+                    action = {**action, "content": text}
                 actions.append(action)
             option["content"] = actions
         return option

@@ -67,7 +67,8 @@ async def _delivery_body(request: web.Request, target: TargetState) -> dict[str,
             f"{e.pointer or '/'}: {e.message.split(' (at #')[0]}"
             for e in errors[:MAX_MESSAGE_ERRORS]
         )
-        more = f" (and {len(errors) - MAX_MESSAGE_ERRORS} more)" if len(errors) > 3 else ""
+        extra = len(errors) - MAX_MESSAGE_ERRORS
+        more = f" (and {extra} more)" if extra > 0 else ""
         raise TargetError(400, f"invalid DeliveryRequest: {named}{more}")
     result: dict[str, Any] = body
     return result

@@ -38,6 +38,8 @@ GEO_SCHEMA = "https://ns.adobe.com/experience/mockxcore/target/geo-entry"
 FORMAT = "target/1"
 MAX_NOTIFICATIONS = 1000
 MAX_CLIENTS = 1000
+MAX_REMOTE = 1000
+MAX_GEO = 100_000
 DEMO_FIXTURE = "target-demo.json"
 GEO_FIELDS = ("latitude", "longitude", "countryCode", "stateCode", "city", "zip")
 CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
@@ -131,7 +133,8 @@ class TargetState:
     def __init__(self, config: Config, contracts: Contracts) -> None:
         self.contracts = contracts
         self.request_check = compile_check(contracts, REQUEST_SCHEMA)
-        self.rng = random.Random(config.seed)
+        # its own stream of the seed: Target ids do not shift when the repository draws more
+        self.rng = random.Random(f"{config.seed}:target")
         self.default_client: str | None = getattr(config, "target_client", None)
         self.clients: dict[str, Client] = {}
         self.geo: dict[str, dict[str, Any]] = {}
@@ -198,6 +201,8 @@ class TargetState:
             raise _unprocessable(errors, "the remote content")
         client = self._ensure(code)
         target = client.remote_mboxes if kind == "mboxes" else client.remote_views
+        if name not in target and len(target) >= MAX_REMOTE:
+            raise Problem(409, "too-many", f"at most {MAX_REMOTE} remote {kind} per client")
         target[name] = [dict(option) for option in body["options"]]
         client.changed()
         return client
@@ -245,6 +250,8 @@ class TargetState:
         errors = self.contracts.validate(GEO_SCHEMA, body)
         if errors:
             raise _unprocessable(errors, "the geo")
+        if address not in self.geo and len(self.geo) >= MAX_GEO:
+            raise Problem(409, "too-many", f"at most {MAX_GEO} geo entries")
         entry = {k: body[k] for k in GEO_FIELDS if k in body}
         self.geo[address] = entry
         return entry

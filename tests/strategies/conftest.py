@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -10,6 +11,16 @@ import requests
 
 from mockxcore import MockServer
 from mockxcore.strategies import entries
+from mockxcore.strategies._common import (
+    FALLBACK,
+    FILTER,
+    IMAGELINK,
+    OFFER,
+    PLACEMENT,
+    RULE,
+    TAG,
+    TEXT,
+)
 from tests.support import CONTAINER, Api, hal_type
 
 CATALOG_ORG = "demo@AdobeOrg"
@@ -60,3 +71,81 @@ def references(catalog: dict[str, Any]) -> dict[str, list[str]]:
 
 def error_rules(response: requests.Response) -> set[str]:
     return {e["rule"] for e in response.json()["errors"]}
+
+
+@dataclass
+class Context:
+    """Objects that exist in one container, for drawn objects and patches to reference."""
+
+    api: ContainerApi
+    placements: dict[str, str]
+    tags: list[str]
+    tag_names: list[str]
+    rules: list[str]
+    offers: list[str]
+    fallbacks: dict[str, list[str]]
+    filters: list[str]
+
+    def references(self) -> dict[str, list[str]]:
+        return {
+            PLACEMENT: list(self.placements),
+            TAG: self.tags,
+            RULE: self.rules,
+            OFFER: self.offers,
+            FALLBACK: list(self.fallbacks),
+            FILTER: self.filters,
+        }
+
+
+def build_context(server: MockServer) -> Context:
+    """A fresh container holding a few objects of every kind, for drawn objects to reference:
+    an imagelink and a text placement, two tags, a rule, an offer, a fallback covering only
+    the text placement, an ``offers`` and an ``anyTags`` filter."""
+    api = fresh_container(server)
+
+    def make(schema: str, instance: dict[str, Any]) -> str:
+        uri: str = api.create_ok(instance, schema)["@id"]
+        return uri
+
+    web = make(
+        PLACEMENT,
+        {"xdm:name": "Web hero", "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
+         "xdm:componentType": IMAGELINK},
+    )  # fmt: skip
+    email = make(
+        PLACEMENT,
+        {"xdm:name": "Email line", "xdm:channel": "https://ns.adobe.com/xdm/channels/email",
+         "xdm:componentType": TEXT},
+    )  # fmt: skip
+    names = ["Travel", "Credit card"]
+    tag_ids = [make(TAG, {"xdm:name": n}) for n in names]
+    rule = make(
+        RULE,
+        {"xdm:name": "Gold", "xdm:condition": {"xdm:type": "PQL", "xdm:format": "pql/text",
+                                               "xdm:value": 'membership.status = "gold"'}},
+    )  # fmt: skip
+    component = {"@type": TEXT, "dc:format": "text/plain", "xdm:copyline": "Fly"}
+    offer = make(
+        OFFER,
+        {"xdm:name": "Fly", "xdm:representations": [
+            {"xdm:placement": email, "xdm:components": [component]}]},
+    )  # fmt: skip
+    fallback = make(
+        FALLBACK,
+        {"xdm:name": "Default", "xdm:representations": [
+            {"xdm:placement": email, "xdm:components": [component]}]},
+    )  # fmt: skip
+    filters = [
+        make(FILTER, {"xdm:name": "Offers", "xdm:filterType": "offers", "ids": [offer]}),
+        make(FILTER, {"xdm:name": "Travel", "xdm:filterType": "anyTags", "ids": tag_ids[:1]}),
+    ]
+    return Context(
+        api,
+        {web: IMAGELINK, email: TEXT},
+        tag_ids,
+        names,
+        [rule],
+        [offer],
+        {fallback: [email]},
+        filters,
+    )

@@ -4,7 +4,6 @@ rule, nothing is stored, and only the ``schema``-labelled ones fail their JSON S
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -26,80 +25,17 @@ from mockxcore.strategies._common import (
     ACTIVITY,
     FALLBACK,
     FILTER,
-    IMAGELINK,
     OFFER,
     PLACEMENT,
     RULE,
     TAG,
-    TEXT,
 )
-from tests.strategies.conftest import ContainerApi, error_rules, fresh_container
-
-
-@dataclass
-class Context:
-    """Objects that exist in one container, for the invalid objects to reference."""
-
-    api: ContainerApi
-    placements: dict[str, str]
-    tags: list[str]
-    tag_names: list[str]
-    rules: list[str]
-    offers: list[str]
-    fallbacks: dict[str, list[str]]
-    filters: list[str]
+from tests.strategies.conftest import Context, build_context, error_rules
 
 
 @pytest.fixture(scope="module")
 def context(server: MockServer) -> Context:
-    api = fresh_container(server)
-
-    def make(schema: str, instance: dict[str, Any]) -> str:
-        uri: str = api.create_ok(instance, schema)["@id"]
-        return uri
-
-    web = make(
-        PLACEMENT,
-        {"xdm:name": "Web hero", "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-         "xdm:componentType": IMAGELINK},
-    )  # fmt: skip
-    email = make(
-        PLACEMENT,
-        {"xdm:name": "Email line", "xdm:channel": "https://ns.adobe.com/xdm/channels/email",
-         "xdm:componentType": TEXT},
-    )  # fmt: skip
-    names = ["Travel", "Credit card"]
-    tag_ids = [make(TAG, {"xdm:name": n}) for n in names]
-    rule = make(
-        RULE,
-        {"xdm:name": "Gold", "xdm:condition": {"xdm:type": "PQL", "xdm:format": "pql/text",
-                                               "xdm:value": 'membership.status = "gold"'}},
-    )  # fmt: skip
-    component = {"@type": TEXT, "dc:format": "text/plain", "xdm:copyline": "Fly"}
-    offer = make(
-        OFFER,
-        {"xdm:name": "Fly", "xdm:representations": [
-            {"xdm:placement": email, "xdm:components": [component]}]},
-    )  # fmt: skip
-    fallback = make(
-        FALLBACK,
-        {"xdm:name": "Default", "xdm:representations": [
-            {"xdm:placement": email, "xdm:components": [component]}]},
-    )  # fmt: skip
-    filters = [
-        make(FILTER, {"xdm:name": "Offers", "xdm:filterType": "offers", "ids": [offer]}),
-        make(FILTER, {"xdm:name": "Travel", "xdm:filterType": "anyTags", "ids": tag_ids[:1]}),
-    ]
-    return Context(
-        api,
-        {web: IMAGELINK, email: TEXT},
-        tag_ids,
-        names,
-        [rule],
-        [offer],
-        {fallback: [email]},
-        filters,
-    )
+    return build_context(server)
 
 
 Factory = Callable[[Context, set[str] | None], st.SearchStrategy[tuple[dict[str, Any], str]]]
@@ -117,7 +53,7 @@ CASES: dict[str, tuple[str, Factory, set[str]]] = {
     "rule": (
         RULE,
         lambda c, v: invalid_eligibility_rules(violating=v),
-        {"schema", "usereditable"},
+        {"schema", "usereditable", "pql"},
     ),
     "offer": (
         OFFER,

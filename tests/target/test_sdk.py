@@ -7,6 +7,7 @@ The SDK is used exactly as the seed documents show (``TargetClient.create``, ``g
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -109,6 +110,13 @@ def test_two_calls_for_one_visitor_keep_its_tnt_id(mockxcore: MockServer) -> Non
     assert _options(second) == _options(first)  # same visitor, same experience
     third = client.get_offers({"request": _request("hero-banner", tnt=None)})
     assert third["response"].id.tnt_id != tnt  # no cookie: a new visitor
+    # all three calls reached the mock; the second carried the tntId from the cookie
+    sent = [
+        entry["body"] if isinstance(entry["body"], dict) else json.loads(entry["body"])
+        for entry in mockxcore.journal
+        if entry["path"] == "/rest/v1/delivery"
+    ]
+    assert [body.get("id", {}).get("tntId") for body in sent] == [None, tnt, None]
 
 
 def test_send_notifications_reach_the_mock(mockxcore: MockServer) -> None:
