@@ -8,7 +8,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
 
-class _TimedHandler(RequestHandler):  # type: ignore[type-arg]
+class _TimedHandler(RequestHandler):
     """aiohttp's connection handler, noting when bytes arrived.
 
     Latency is measured from that instant. A burst of requests is parsed as it arrives but
@@ -23,15 +23,15 @@ class _TimedHandler(RequestHandler):  # type: ignore[type-arg]
         super().data_received(data)
 
 
-class _TimedServer(web.Server):  # type: ignore[type-arg]
-    def __call__(self) -> RequestHandler:  # type: ignore[type-arg]
+class _TimedServer(web.Server):
+    def __call__(self) -> RequestHandler:
         return _TimedHandler(self, loop=self._loop, **self._kwargs)
 
 
 class Runner(web.AppRunner):
     """The runner every mock serves with (``serve`` and ``MockServer`` alike)."""
 
-    async def _make_server(self) -> web.Server:  # type: ignore[type-arg]
+    async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = _TimedServer
         return server
