@@ -38,8 +38,10 @@ def empty() -> dict[str, Any]:
 
 
 def demo() -> dict[str, Any]:
-    """The embedded demo data set (``fixtures/demo.json``)."""
-    return read(data_dir("fixtures") / "demo.json")
+    """The embedded demo data set: the repository's (``fixtures/demo.json``) and Target's
+    (``fixtures/target-demo.json``, the client ``demo``)."""
+    folder = data_dir("fixtures")
+    return {**read(folder / "demo.json"), "target": read(folder / "target-demo.json")}
 
 
 def read(path: str | Path | dict[str, Any]) -> dict[str, Any]:

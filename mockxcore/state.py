@@ -58,7 +58,6 @@ class MockState:
         self.decisioning = Decisioning(
             lambda: self.repository, random.Random(f"{config.seed}:decisions")
         )
-        self.target = TargetState(config, self.contracts)
 
     @property
     def conformance(self) -> Conformance:
@@ -113,8 +112,12 @@ class MockState:
             frozen_at = timestamps.parse(str(clock.get("now", "")))
             if frozen_at is None:
                 raise bad("/clock/now", "a frozen clock needs now: an RFC 3339 instant")
+        target = TargetState(self.config, self.contracts)
+        if "target" in data:
+            target.load(data["target"])
         snapshot.load(repository, data)
         self.repository = repository
+        self.target = target
         self.faults, self.latency = faults, latency
         if frozen_at is not None:
             self.clock.freeze(frozen_at)
@@ -129,7 +132,6 @@ class MockState:
         self.decisioning = Decisioning(
             lambda: self.repository, random.Random(f"{self.config.seed}:decisions")
         )
-        self.target = TargetState(self.config, self.contracts)
         self.journal.clear()
 
     def export(self) -> dict[str, Any]:
@@ -141,6 +143,7 @@ class MockState:
         )
         document["faults"] = [rule.to_dict() for rule in self.faults.rules]
         document["latency"] = self.latency.to_dict()
+        document["target"] = self.target.export()
         return document
 
     def import_(self, data: Any) -> None:

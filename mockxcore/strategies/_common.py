@@ -131,9 +131,8 @@ def ordered_windows(*, strict: bool = False) -> st.SearchStrategy[tuple[str, str
 
 @st.composite
 def _windows(draw: st.DrawFn, strict: bool) -> tuple[str, str]:
-    first, second = draw(moments), draw(moments)
-    if strict:
-        second = draw(moments.filter(lambda m: m != first))
+    first = draw(moments)
+    second = draw(moments.filter(lambda m: m != first) if strict else moments)
     low, high = sorted((first, second))
     return draw(_render(low)), draw(_render(high))
 

@@ -10,7 +10,7 @@ listing the right kind, each activity's fallback covering its placement, rules t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -65,9 +65,9 @@ class _Builder:
         self.entries: list[dict[str, Any]] = []
         self.used: set[str] = set()
 
-    def _fresh(self, make: Any, number: int) -> str:
+    def _fresh(self, make: Callable[[int], str], number: int) -> str:
         # Draws shrink towards 0, so collisions are common while shrinking: step past them.
-        value: str = make(number)
+        value = make(number)
         while value in self.used:
             number = (number + 1) % 2**60
             value = make(number)

@@ -116,7 +116,7 @@ def representations(
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Representations for distinct placements among ``placements`` (one per placement),
     each with 1 or 2 components of the placement's type when ``placements`` maps ``@id``s
-    to component types, of any one type otherwise."""
+    to component types, of a drawn type otherwise."""
     ids = list(placements)
     if not ids:
         return st.just([])
@@ -245,7 +245,7 @@ def _constraints(draw: st.DrawFn, rules: st.SearchStrategy[str] | None) -> dict[
 _CAPS = st.fixed_dictionaries(
     {}, optional={"xdm:globalCap": st.integers(1, 10**7), "xdm:profileCap": st.integers(1, 100)}
 )
-_RANK = st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(-1, 10**4)})
+_RANK = st.fixed_dictionaries({}, optional={"xdm:priority": st.integers(0, 10**4)})
 
 
 def _option(

@@ -14,119 +14,23 @@ URL) we follow Target; ``docs/target.md`` lists these differences.
 
 from __future__ import annotations
 
-import importlib
 import math
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import ua_parser
+from tld import get_tld
 
 URL_PARTS = ("url", "path", "query", "fragment", "domain", "subdomain", "topLevelDomain")
-_COMMON_SUFFIXES = frozenset(
-    [
-        "com",
-        "org",
-        "net",
-        "edu",
-        "gov",
-        "io",
-        "co",
-        "de",
-        "fr",
-        "uk",
-        "us",
-        "ca",
-        "au",
-        "jp",
-        "cn",
-        "in",
-        "br",
-        "nl",
-        "es",
-        "it",
-        "ch",
-        "se",
-        "no",
-        "dk",
-        "fi",
-        "pl",
-        "ru",
-        "be",
-        "at",
-        "nz",
-        "ie",
-        "pt",
-        "gr",
-        "cz",
-        "hu",
-        "ro",
-        "sk",
-        "tr",
-        "mx",
-        "ar",
-        "za",
-        "kr",
-        "tw",
-        "hk",
-        "sg",
-        "info",
-        "biz",
-        "app",
-        "dev",
-        "co.uk",
-        "org.uk",
-        "ac.uk",
-        "gov.uk",
-        "com.au",
-        "net.au",
-        "org.au",
-        "co.jp",
-        "ne.jp",
-        "or.jp",
-        "com.br",
-        "com.cn",
-        "com.mx",
-        "co.nz",
-        "co.in",
-        "co.za",
-        "com.tr",
-        "com.tw",
-        "com.hk",
-        "com.sg",
-    ]
-)
-
-
-def _public_suffix_parser() -> Callable[..., Any] | None:
-    """``tld``'s parser (the public suffix list, as Target's SDKs use), when installed."""
-    try:
-        module = importlib.import_module("tld")
-    except ImportError:  # pragma: no cover - only on installs without it
-        return None
-    parser: Callable[..., Any] = module.get_tld
-    return parser
-
-
-_GET_TLD = _public_suffix_parser()
-
-
 def _split_host(url: str) -> tuple[str, str, str] | None:
-    """(subdomain, registrable name, suffix) of a URL's host, or None when it has no suffix."""
-    if _GET_TLD is not None:
-        parsed = _GET_TLD(url, as_object=True, fail_silently=True)
-        if not parsed or isinstance(parsed, str):
-            return None
-        return str(parsed.subdomain), str(parsed.domain), str(parsed.tld)
-    host = (urlsplit(url).hostname or "").lower()
-    labels = host.split(".")
-    for size in (2, 1):
-        suffix = ".".join(labels[-size:])
-        if len(labels) > size and suffix in _COMMON_SUFFIXES:
-            return ".".join(labels[: -size - 1]), labels[-size - 1], suffix
-    return None
+    """(subdomain, registrable name, suffix) of a URL's host, by the public suffix list (the
+    ``tld`` package, as Target's SDKs use), or None when it has no known suffix."""
+    parsed = get_tld(url, as_object=True, fail_silently=True)
+    if not parsed or isinstance(parsed, str):
+        return None
+    return str(parsed.subdomain), str(parsed.domain), str(parsed.tld)
 
 
 def _url_parts(url: str) -> tuple[tuple[str, str], ...]:

@@ -185,7 +185,7 @@ async def delivery(request: web.Request) -> web.StreamResponse:
         property_token=(body.get("property") or {}).get("token"),
         remote_mboxes=client.remote_mboxes,
         remote_views=client.remote_views,
-        scope=lambda name: scopes.options(store, name, org),
+        scope=lambda name: scopes.options(store, state.decisioning, name, org, visitor),
         analytics=((body.get("experienceCloud") or {}).get("analytics") or {}).get("logging")
         == "client_side",
         trace=_trace_header(client, visitor, session, f"{request.scheme}://{request.host}")

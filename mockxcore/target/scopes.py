@@ -4,10 +4,9 @@
 "placementId": ..., "itemCount": 2}``. Such an mbox is answered with the activity's offers
 for that placement, one ``json`` option per proposed offer.
 
-:func:`propose` is a deliberately simple stand-in for the decisioning runtime (approved
-personalized offers of the activity's filter that have a representation for the placement,
-highest ``xdm:rank.xdm:priority`` first, else the activity's fallback); it is the one function
-to swap for the real engine.
+The decision is the decisioning runtime's (``mockxcore.decisioning``), for the visitor as the
+profile: the same filters, calendar, rules, caps, priorities and arbitration as
+``POST /data/core/ode/{containerId}/decisions``.
 """
 
 from __future__ import annotations
@@ -19,12 +18,11 @@ from typing import Any, Protocol
 
 import orjson
 
+from mockxcore.auth import Caller
+from mockxcore.decisioning.service import Decisioning
 from mockxcore.store import Record, Tenant
 
 OM = "https://ns.adobe.com/experience/offer-management/"
-OFFER = OM + "personalized-offer"
-FALLBACK = OM + "fallback-offer"
-FILTER = OM + "offer-filter"
 ACTIVITY = OM + "offer-activity"
 MAX_ITEMS = 30
 
@@ -71,72 +69,44 @@ def encode_scope(activity_id: str, placement_id: str, item_count: int | None = N
     return base64.b64encode(orjson.dumps(body)).decode()
 
 
-def _representation(record: Record, placement_id: str) -> dict[str, Any] | None:
-    for representation in record.instance.get("xdm:representations") or []:
-        if representation.get("xdm:placement") == placement_id:
-            found: dict[str, Any] = representation
-            return found
-    return None
-
-
-def _in_filter(offer: Record, flt: Record) -> bool:
-    kind = flt.instance.get("xdm:filterType")
-    ids = set(flt.instance.get("ids") or [])
-    tags = set(offer.instance.get("xdm:tags") or [])
-    if kind == "offers":
-        return offer.uri in ids
-    if kind == "anyTags":
-        return bool(tags & ids)
-    if kind == "allTags":
-        return ids <= tags
-    return False
-
-
-def _priority(record: Record) -> int:
-    value = (record.instance.get("xdm:rank") or {}).get("xdm:priority", 0)
-    return value if isinstance(value, int) else 0
-
-
-def propose(store: Store, scope: Scope, org: str | None) -> list[tuple[Record, dict[str, Any]]]:
-    """(offer or fallback, its representation for the placement), best first."""
+def locate(store: Store, activity_id: str, org: str | None) -> tuple[Tenant, str] | None:
+    """The org + sandbox and container holding an activity (the client's org only, when the
+    Target client names one)."""
     for tenant in store.tenants():
         if org is not None and tenant[0] != org:
             continue
         for container in store.containers(tenant):
-            cid = container.instance_id
-            activity = store.get_by_uri(tenant, cid, scope.activity_id)
-            if activity is None or activity.schema != ACTIVITY:
-                continue
-            if activity.instance.get("xdm:status") != "live":
-                return []
-            flt = store.get_by_uri(tenant, cid, str(activity.instance.get("xdm:filter")))
-            offers = [
-                record
-                for record in store.records(tenant, cid)
-                if record.schema == OFFER
-                and record.instance.get("xdm:status") == "approved"
-                and flt is not None
-                and _in_filter(record, flt)
-                and _representation(record, scope.placement_id) is not None
-            ]
-            offers.sort(key=lambda r: (-_priority(r), r.uri or ""))
-            chosen = [(r, _representation(r, scope.placement_id) or {}) for r in offers]
-            if chosen:
-                return chosen[: scope.item_count]
-            fallback = store.get_by_uri(tenant, cid, str(activity.instance.get("xdm:fallback")))
-            representation = _representation(fallback, scope.placement_id) if fallback else None
-            if fallback is not None and representation is not None:
-                return [(fallback, representation)]
-            return []
-    return []
+            found = store.get_by_uri(tenant, container.instance_id, activity_id)
+            if found is not None and found.schema == ACTIVITY:
+                return tenant, container.instance_id
+    return None
 
 
-def render(record: Record, representation: dict[str, Any], scope: Scope) -> dict[str, Any]:
-    """One proposition as a Target ``json`` option's content."""
+def identities(visitor: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The Delivery API's visitor ids as a decision request's identity map."""
+    names = (
+        ("marketingCloudVisitorId", "ECID"),
+        ("tntId", "tntId"),
+        ("thirdPartyId", "thirdPartyId"),
+    )
+    found = {
+        namespace: [{"xdm:id": str(visitor[key])}] for key, namespace in names if visitor.get(key)
+    }
+    for customer in visitor.get("customerIds") or []:
+        if isinstance(customer, dict) and customer.get("id") and customer.get("integrationCode"):
+            found.setdefault(str(customer["integrationCode"]), []).append(
+                {"xdm:id": str(customer["id"])}
+            )
+    return found or {"tntId": [{"xdm:id": "anonymous"}]}
+
+
+def render(option: dict[str, Any], scope: Scope) -> dict[str, Any]:
+    """One proposed offer as a Target ``json`` option's content."""
+    representation = option.get("xdm:representation") or {}
     component = (representation.get("xdm:components") or [{}])[0]
     content: dict[str, Any] = {
-        "id": record.uri,
-        "name": record.instance.get("xdm:name"),
+        "id": option.get("xdm:id"),
+        "name": option.get("xdm:name"),
         "schema": component.get("@type"),
         "activityId": scope.activity_id,
         "placementId": scope.placement_id,
@@ -151,17 +121,39 @@ def render(record: Record, representation: dict[str, Any], scope: Scope) -> dict
     ):
         if source in component:
             content[target] = component[source]
-    if record.instance.get("xdm:characteristics"):
-        content["characteristics"] = record.instance["xdm:characteristics"]
+    if option.get("xdm:characteristics"):
+        content["characteristics"] = option["xdm:characteristics"]
     return {k: v for k, v in content.items() if v is not None}
 
 
-def options(store: Store, name: str, org: str | None) -> list[dict[str, Any]] | None:
-    """Target options for a decision-scope mbox; None when ``name`` is not a decision scope."""
+def options(
+    store: Store, decisioning: Decisioning, name: str, org: str | None, visitor: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """Target options for a decision-scope mbox, decided by the decisioning runtime (caps drawn
+    down, a decision event recorded); None when ``name`` is not a decision scope."""
     scope = parse_scope(name)
     if scope is None:
         return None
+    located = locate(store, scope.activity_id, org)
+    if located is None:
+        return []
+    (org_id, sandbox), container_id = located
+    caller = Caller(org_id, sandbox, "target-delivery@techacct.adobe.com", "mockxcore-target")
+    decision = decisioning.decide(
+        caller,
+        container_id,
+        {
+            "xdm:offerActivities": [scope.activity_id],
+            "xdm:identityMap": identities(visitor),
+            "xdm:itemCount": scope.item_count,
+        },
+    )
+    [proposition] = decision["xdm:propositions"]
+    if "xdm:error" in proposition or proposition["xdm:placement"]["xdm:id"] != scope.placement_id:
+        return []
+    chosen = proposition["xdm:options"] or [proposition["xdm:fallback"]]
     return [
-        {"type": "json", "content": render(record, representation, scope)}
-        for record, representation in propose(store, scope, org)
+        {"type": "json", "content": render(option, scope)}
+        for option in chosen
+        if option.get("xdm:representation") is not None
     ]

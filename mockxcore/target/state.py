@@ -22,7 +22,6 @@ import orjson
 
 from mockxcore.config import Config
 from mockxcore.contracts import Contracts
-from mockxcore.data import data_dir
 from mockxcore.problems import ErrorItem, Problem, not_found
 from mockxcore.target import artifact as artifacts
 from mockxcore.target import ids
@@ -40,7 +39,6 @@ MAX_NOTIFICATIONS = 1000
 MAX_CLIENTS = 1000
 MAX_REMOTE = 1000
 MAX_GEO = 100_000
-DEMO_FIXTURE = "target-demo.json"
 GEO_FIELDS = ("latitude", "longitude", "countryCode", "stateCode", "city", "zip")
 CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
@@ -140,8 +138,6 @@ class TargetState:
         self.geo: dict[str, dict[str, Any]] = {}
         self.notifications: deque[dict[str, Any]] = deque(maxlen=MAX_NOTIFICATIONS)
         self.notification_count = 0
-        if any(source == "demo" for source in config.data):
-            self.load(orjson.loads((data_dir("fixtures") / DEMO_FIXTURE).read_bytes()))
 
     # -- clients ---------------------------------------------------------------------------
     def client(self, code: str) -> Client:

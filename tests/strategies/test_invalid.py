@@ -102,7 +102,7 @@ CREATED = {PLACEMENT: 2, TAG: 2, RULE: 1, OFFER: 1, FALLBACK: 1, FILTER: 2, ACTI
 
 @pytest.mark.parametrize(("case", "label"), PAIRS, ids=[f"{c}-{r}" for c, r in PAIRS])
 # A third of the profile per rule: there are 29 of them, and the next test mixes them all.
-@settings(max_examples=max(3, settings.default.max_examples // 3))
+@settings(max_examples=max(3, settings().max_examples // 3))
 @given(data=st.data())
 def test_invalid_objects_are_refused_for_the_labelled_rule_alone(
     context: Context, case: str, label: str, data: st.DataObject

@@ -134,7 +134,7 @@ def drawn(
 
 
 SCHEMAS = [PLACEMENT, TAG, RULE, OFFER, FALLBACK, FILTER, ACTIVITY]
-FEWER = settings(max_examples=max(3, settings.default.max_examples // 3))
+FEWER = settings(max_examples=max(3, settings().max_examples // 3))
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=[s.rsplit("/", 1)[1] for s in SCHEMAS])

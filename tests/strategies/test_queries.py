@@ -73,7 +73,7 @@ CASES = [("list", rule) for rule in LIST_RULES] + [("search", rule) for rule in 
 
 
 @pytest.mark.parametrize(("kind", "label"), CASES, ids=[f"{k}-{r}" for k, r in CASES])
-@settings(max_examples=max(3, settings.default.max_examples // 3))
+@settings(max_examples=max(3, settings().max_examples // 3))
 @given(data=st.data())
 def test_invalid_queries_are_refused_for_their_rule(
     empty: ContainerApi, kind: str, label: str, data: st.DataObject

@@ -322,10 +322,10 @@ def test_remote_mboxes_are_answered_and_listed_as_remote(mockxcore: MockServer) 
 
 
 def test_decision_scope_mboxes_are_answered_from_the_repository(mockxcore: MockServer) -> None:
-    hero = "xcore:offer-placement:33406bc4dc2a627"
-    live = scopes.encode_scope("xcore:offer-activity:b870383bdcc489c", hero, 2)
+    hero = "xcore:offer-placement:2e844967857dd86"
+    live = scopes.encode_scope("xcore:offer-activity:8b4e09dad92c7d6", hero, 2)
     draft = scopes.encode_scope(
-        "xcore:offer-activity:e81b9fc35d25ae0", "xcore:offer-placement:c2354e2b7740a63"
+        "xcore:offer-activity:201f063848a58c5", "xcore:offer-placement:b938451e325faa6"
     )
     request = web_request(execute={"mboxes": mboxes(live, draft)})
     answered = deliver(mockxcore.url, request, imsOrgId="demo@AdobeOrg").json()["execute"]["mboxes"]

@@ -7,12 +7,19 @@ import copy
 import pytest
 import requests
 
-from mockxcore import MockServer
+from mockxcore import MockServer, snapshot
 from mockxcore.config import Config
 from mockxcore.contracts import default
 from mockxcore.problems import Problem
 from mockxcore.target.state import TargetState
 from tests.target.support import TNT, deliver, mboxes, put_table, web_request
+
+
+def demo_target() -> TargetState:
+    """The Target state the demo data starts with."""
+    state = TargetState(Config(), default())
+    state.load(snapshot.demo()["target"])
+    return state
 
 
 def _hero(url: str) -> object:
@@ -39,12 +46,12 @@ def test_export_then_load_is_lossless() -> None:
     }
     assert (
         fresh.clients["demo"].served()
-        == TargetState(Config(data=["demo"]), default()).clients["demo"].served()
+        == demo_target().clients["demo"].served()
     )
 
 
 def test_load_is_all_or_nothing() -> None:
-    state = TargetState(Config(data=["demo"]), default())
+    state = demo_target()
     before = state.export()
     bad = copy.deepcopy(before)
     bad["clients"].append({"client": "broken", "table": {"activities": [{"mbox": "m"}]}})
