@@ -15,7 +15,7 @@ from aiohttp import web
 
 from mockxcore.config import Config
 from mockxcore.control import admin
-from mockxcore.control.middleware import control_middleware
+from mockxcore.control.middleware import control_middleware, persistence_middleware
 from mockxcore.decisioning import handlers as decisioning
 from mockxcore.state import MockState
 from mockxcore.target import handlers as target
@@ -38,6 +38,8 @@ def build_app(config: Config, state: MockState | None = None) -> web.Application
             caller_middleware,
         ],
     )
+    if config.state_file is not None:
+        app.middlewares.insert(0, persistence_middleware)
     app[STATE] = state or MockState(config)
     app.add_routes(admin.routes)
     app.add_routes(xcore.routes)

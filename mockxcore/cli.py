@@ -121,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
         help="answer requests that break the contracts with 400 (they are journaled anyway)",
     )
     serve.add_argument(
+        "--state-file",
+        metavar="FILE",
+        help="keep the state in FILE across restarts (written atomically after every write)",
+    )
+    serve.add_argument(
         "--tokens-file",
         metavar="FILE",
         help="with --auth tokens: the accepted bearer tokens, one per line",
@@ -234,6 +239,7 @@ def _config(args: argparse.Namespace) -> Config:
         cors=args.cors,
         strict=args.strict,
         tokens_file=args.tokens_file,
+        state_file=args.state_file,
         admin_token=args.admin_token,
         admin_port=args.admin_port,
         admin_remote=args.admin_remote,

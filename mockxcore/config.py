@@ -38,6 +38,8 @@ class Config:
     """Allow ``/__admin`` requests from other hosts than this one."""
     admin_port: int | None = None
     """Serve ``/__admin`` on this port only (``serve``), not on the API port."""
+    state_file: str | Path | None = None
+    """Persist the whole state here after every write; load it on start when it exists."""
     strict: bool = False
     """Answer requests that break the contracts with 400 (they are journaled either way)."""
     tls: bool = False

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from mockxcore import contracts, snapshot, timestamps
 from mockxcore.auth import read_tokens
 from mockxcore.config import Config
 from mockxcore.conformance import Conformance, request_violations
+from mockxcore.control import persistence
 from mockxcore.control.clock import Clock
 from mockxcore.control.durations import parse_duration
 from mockxcore.control.faults import Faults
@@ -54,7 +56,8 @@ class MockState:
         # does not change the ids the repository generates.
         self.control_rng = random.Random(f"{self.config.seed}:control")
         self.repository = self._fresh_repository()
-        self._install(self.startup, self.repository)
+        saved = persistence.read(Path(config.state_file)) if config.state_file else None
+        self._install(saved if saved is not None else self.startup, self.repository)
         self.decisioning = Decisioning(
             lambda: self.repository, random.Random(f"{config.seed}:decisions")
         )

@@ -10,12 +10,14 @@ import asyncio
 import socket
 import struct
 import time
+from pathlib import Path
 from typing import Any
 
 import orjson
 from aiohttp import web
 
 from mockxcore.auth import Caller, identify
+from mockxcore.control import persistence
 from mockxcore.control.faults import TERMINAL, FaultRule
 from mockxcore.control.journal import MAX_BODY, cut
 from mockxcore.problems import ErrorItem, Problem
@@ -279,3 +281,14 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
         method=request.query.get("method"), path=request.query.get("path"), status=status_code
     )
     return [state.journal.render(e) for e in entries]
+
+
+@web.middleware
+async def persistence_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """With ``--state-file``: save the state after each request that may have changed it."""
+    try:
+        return await handler(request)
+    finally:
+        state = request.app[STATE]
+        if state.config.state_file is not None and persistence.changes_state(request):
+            persistence.save(state.export(), Path(state.config.state_file))
