@@ -10,6 +10,7 @@ import asyncio
 import socket
 import struct
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +266,8 @@ async def _stream(
 
 
 def journal_entries(request: web.Request) -> list[dict[str, Any]]:
-    """Journal entries as dicts, filtered by the request's ``method``/``path``/``status``."""
+    """Journal entries as dicts, filtered by the request's ``method``/``path``/``status``, and
+    to one org (and sandbox) when the request names them with Adobe's headers."""
     state = request.app[STATE]
     status = request.query.get("status")
     try:
@@ -280,7 +282,22 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
     entries = state.journal.entries(
         method=request.query.get("method"), path=request.query.get("path"), status=status_code
     )
+    org = request.headers.get("x-gw-ims-org-id")
+    sandbox = request.headers.get("x-sandbox-name")
+    if org is not None:
+        entries = [
+            e
+            for e in entries
+            if _header(e, "x-gw-ims-org-id") == org
+            and (sandbox is None or _header(e, "x-sandbox-name") == sandbox)
+        ]
     return [state.journal.render(e) for e in entries]
+
+
+def _header(entry: Any, name: str) -> str | None:
+    headers = entry.headers
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    return next((value for key, value in items if key.lower() == name), None)
 
 
 @web.middleware

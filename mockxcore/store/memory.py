@@ -103,6 +103,7 @@ class _ContainerData:
 class _TenantData:
     containers: dict[str, _ContainerData] = field(default_factory=dict)
     deletions: OrderedDict[str, Deletion] = field(default_factory=OrderedDict)
+    seen: bool = False
     profiles: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     decisions: deque[dict[str, Any]] = field(
         default_factory=lambda: deque(maxlen=MAX_DECISIONS_PER_TENANT)
@@ -131,10 +132,13 @@ class MemoryStore:
         return list(self._tenants)
 
     def has_tenant(self, tenant: Tenant) -> bool:
-        return tenant in self._tenants
+        """Whether the tenant was seen (by an API call or a snapshot), not merely given a
+        profile or a delete status through the control plane."""
+        data = self._tenants.get(tenant)
+        return data is not None and data.seen
 
     def add_tenant(self, tenant: Tenant) -> None:
-        self._tenants.setdefault(tenant, _TenantData())
+        self._tenant(tenant).seen = True
 
     def _tenant(self, tenant: Tenant) -> _TenantData:
         return self._tenants.setdefault(tenant, _TenantData())
