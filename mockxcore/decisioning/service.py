@@ -42,26 +42,29 @@ class Decisioning:
     def __init__(self, repository: Callable[[], Repository], rng: random.Random) -> None:
         self._repository = repository
         self.rng = rng
-        self._catalogs: dict[tuple[Tenant, str], tuple[int, Catalog]] = {}
+        self._catalogs: dict[tuple[Tenant, str], tuple[object, int, Catalog]] = {}
 
     @property
     def repo(self) -> Repository:
         return self._repository()
 
     def catalog(self, caller: Caller, container_id: str) -> Catalog:
-        """The container compiled for deciding, renewed whenever the container changed."""
+        """The container compiled for deciding, renewed whenever the container changed.
+
+        A revision is the store (an import or reset brings a new one) and the container's
+        version in it: versions alone repeat across stores."""
         repo = self.repo
         repo.container(caller, container_id)
         version = repo.store.version(caller.tenant, container_id)
         key = (caller.tenant, container_id)
         cached = self._catalogs.get(key)
-        if cached is None or cached[0] != version:
+        if cached is None or cached[0] is not repo.store or cached[1] != version:
             catalog = compile_catalog(repo.store.records(caller.tenant, container_id))
-            self._catalogs[key] = (version, catalog)
+            self._catalogs[key] = (repo.store, version, catalog)
             if len(self._catalogs) > 256:
                 self._catalogs.pop(next(iter(self._catalogs)))
             return catalog
-        return cached[1]
+        return cached[2]
 
     # -- decisions -------------------------------------------------------------------------
     def parse(self, body: Any) -> DecisionRequest:

@@ -7,6 +7,7 @@ them on create, PUT, PATCH and snapshot load; a write with any error is refused 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -79,11 +80,16 @@ def activity_dates(context: RuleContext, instance: dict[str, Any]) -> list[Error
     return _date_order(instance.get("xdm:startDate"), instance.get("xdm:endDate"), "/xdm:endDate")
 
 
+def _comparable(name: str) -> str:
+    """What two names must not share: case, Unicode composition and outer spaces aside."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
 def unique_tag_name(context: RuleContext, instance: dict[str, Any]) -> list[ErrorItem]:
     """Tag names are unique in a container (ignoring case), so a UI can show them alone."""
-    name = instance["xdm:name"].casefold()
+    name = _comparable(instance["xdm:name"])
     for other in context.others(TAG):
-        if str(other.instance.get("xdm:name", "")).casefold() == name:
+        if _comparable(str(other.instance.get("xdm:name", ""))) == name:
             return [
                 ErrorItem(
                     "unique-name",

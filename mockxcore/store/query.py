@@ -9,6 +9,7 @@ read as another type is JSON-quoted (``start="42"``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,10 +76,24 @@ def cursor_key(text: str) -> SortKey:
         return sort_key(quoted)
     if text in ("true", "false"):
         return (0, int(text == "true"))
-    if _NUMBER.fullmatch(text):
-        number = orjson.loads(text)
+    number = _number(text)
+    if number is not None:
         return (1, number)
     return sort_key(_repair_offset(text))
+
+
+def _number(text: str) -> int | float | None:
+    """A JSON number literal as a finite number, None when ``text`` is none; a number too
+    large to represent is a 400, not an error of the mock."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    try:
+        value: int | float = float(text) if any(c in text for c in ".eE") else int(text)
+    except ValueError:  # more digits than Python converts
+        value = math.inf
+    if not math.isfinite(value):
+        raise bad_request("bad-number", f"{text[:40]} is out of range", rule="limits")
+    return value
 
 
 def cursor_text(key: SortKey) -> str:
@@ -201,8 +216,9 @@ def parse_property(expression: str) -> Filter:
     literal = _unquote(raw)
     text = literal if literal is not None else _repair_offset(raw)
     number = None
-    if literal is None and _NUMBER.fullmatch(text):
-        number = float(orjson.loads(text))
+    if literal is None:
+        parsed_number = _number(text)
+        number = float(parsed_number) if parsed_number is not None else None
     parsed = timestamps.parse(text)
     moment = timestamps.epoch_micros(parsed) if parsed is not None else None
 

@@ -1,5 +1,7 @@
 """Activity offers, diagnostics, profiles, decision events, and PQL checked on write."""
 
+import json
+
 import pytest
 import requests
 
@@ -171,3 +173,20 @@ def test_decision_events_are_listed_and_cleared(scene: Scene) -> None:
     # The journal shows the decision too.
     [entry] = scene.rt.mock.journal.filter(path="/data/core/ode/")
     assert entry["responseBody"]["xdm:propositions"][0]["xdm:options"]
+
+
+def test_decisions_follow_an_imported_state(runtime: Runtime) -> None:
+    """A new state with the same container and as many instances is not decided from the
+    catalog compiled for the old one."""
+    scene = Scene(runtime)
+    scene.offer("o")
+    activity = scene.activity()
+    assert "xdm:error" not in runtime.decide([activity])["xdm:propositions"][0]
+    state = runtime.mock.export_state()
+    renamed = activity[:-1] + ("0" if activity[-1] != "0" else "1")
+    text = json.dumps(state).replace(activity, renamed)
+    runtime.mock.import_state(json.loads(text))
+    [proposition] = runtime.decide([renamed])["xdm:propositions"]
+    assert "xdm:error" not in proposition, proposition
+    [gone] = runtime.decide([activity])["xdm:propositions"]
+    assert gone["xdm:error"]["status"] == 404

@@ -19,8 +19,9 @@ def scope_options(url: str, scope: str, tnt: str) -> list[dict[str, Any]]:
 
 
 def target_client(mock: MockServer) -> None:
-    response = requests.put(f"{mock.url}/__admin/target/clients/demo",
-                            json={"organizationId": "test@AdobeOrg"})
+    response = requests.put(
+        f"{mock.url}/__admin/target/clients/demo", json={"organizationId": "test@AdobeOrg"}
+    )
     assert response.ok, response.text
 
 

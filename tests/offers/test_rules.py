@@ -81,12 +81,20 @@ def test_tag_names_are_unique_per_container_ignoring_case(catalog: Catalog) -> N
         other["instanceId"], {"_instance": {"xdm:name": "credit CARD"}, "_links": {}}, schema=TAG
     )
     assert errors(replaced) == [("unique-name", "/_instance/xdm:name")]
+    # Composition and outer spaces do not make a name different either.
+    assert errors(catalog.api.create({"xdm:name": " credit card "}, schema=TAG)) == [
+        ("unique-name", "/_instance/xdm:name")
+    ]
+    catalog.tag("cafe\u0301")
+    assert errors(catalog.api.create({"xdm:name": "caf\u00e9"}, schema=TAG)) == [
+        ("unique-name", "/_instance/xdm:name")
+    ]
     # Renaming a tag to (a different case of) its own name is fine.
     assert catalog.api.patch(
         first["instanceId"],
         [{"op": "replace", "path": "/_instance/xdm:name", "value": "Credit card"}],
     ).ok
-    assert count(catalog, TAG) == 2
+    assert count(catalog, TAG) == 3
 
 
 def test_same_tag_name_in_another_container(catalog: Catalog) -> None:
@@ -320,7 +328,7 @@ def test_caps_are_set_and_removed_one_at_a_time(catalog: Catalog) -> None:
         "xdm:globalCap": 1000000
     }
     assert catalog.api.patch(iid, [{"op": "add", "path": path + "/xdm:profileCap", "value": 2}]).ok
-    for bad in (0, -3, 1.5, "5"):
+    for bad in (0, -3, 1.5, "5", 1e300, 2**31):
         response = catalog.api.patch(
             iid, [{"op": "replace", "path": path + "/xdm:globalCap", "value": bad}]
         )

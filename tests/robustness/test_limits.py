@@ -104,3 +104,31 @@ def test_decision_events_are_a_bounded_ring() -> None:
     events = store.decisions(tenant)
     assert len(events) == MAX_DECISIONS_PER_TENANT
     assert events[0]["n"] == 10
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"orderBy": "_instance.xdm:priority", "start": "1e400"},
+        {"property": "_instance.xdm:priority>1e400"},
+        {"property": "_instance.xdm:priority==" + "9" * 5000},
+    ],
+)
+def test_numbers_out_of_range_are_400(mockxcore: MockServer, params: dict[str, Any]) -> None:
+    body = limit_error(Api(mockxcore.url).list(**params))
+    assert body["type"] == "urn:mockxcore:problem:bad-number"
+
+
+@pytest.mark.parametrize(
+    ("instance", "pointer"),
+    [
+        ({"xdm:name": "x", "xdm:priority": 2**70}, "/_instance/xdm:priority"),
+        ({"xdm:name": "   "}, "/_instance/xdm:name"),
+    ],
+)
+def test_integers_and_names_are_bounded(
+    mockxcore: MockServer, instance: dict[str, Any], pointer: str
+) -> None:
+    response = Api(mockxcore.url).create(instance)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["pointer"] == pointer

@@ -44,10 +44,7 @@ def test_export_then_load_is_lossless() -> None:
         "demo": ["client", "cluster", "mboxes", "organizationId", "table"],
         "hand": ["artifact", "client", "cluster"],
     }
-    assert (
-        fresh.clients["demo"].served()
-        == demo_target().clients["demo"].served()
-    )
+    assert fresh.clients["demo"].served() == demo_target().clients["demo"].served()
 
 
 def test_load_is_all_or_nothing() -> None:
