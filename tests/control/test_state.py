@@ -46,7 +46,7 @@ faults = st.lists(
 
 @settings(max_examples=15)
 @given(
-    names=st.lists(st.text(min_size=1, max_size=6), max_size=4),
+    names=st.lists(st.text(min_size=1, max_size=6).filter(lambda s: not s.isspace()), max_size=4),
     rules=faults,
     frozen=st.booleans(),
     delay=st.sampled_from([None, "5ms", "lognormal:median=3ms,sigma=0.2"]),

@@ -15,8 +15,9 @@ from mockxcore import MockServer
 from tests.support import Api
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
+names = text.filter(lambda s: not s.isspace())  # a name needs something visible
 instances = st.fixed_dictionaries(
-    {"xdm:name": text},
+    {"xdm:name": names},
     optional={
         "xdm:description": text,
         "xdm:priority": st.integers(0, 100),
@@ -102,7 +103,7 @@ class EtagMachine(RuleBasedStateMachine):
         assert receipt["repo:etag"] == 1
         return str(receipt["instanceId"])
 
-    @rule(iid=ids, name=text, conditional=st.booleans())
+    @rule(iid=ids, name=names, conditional=st.booleans())
     def patch(self, iid: str, name: str, conditional: bool) -> None:
         if iid not in self.etags:
             return
