@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -207,6 +208,26 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a JSON Schema of your own business objects (repeatable)",
     )
+
+    check = commands.add_parser(
+        "contract-test",
+        help="check that a server honours the repository contract (generated requests)",
+    )
+    check.add_argument("base_url", help="the server, e.g. http://127.0.0.1:4010")
+    check.add_argument(
+        "--max-examples", type=int, default=10, metavar="N", help="examples per check (10)"
+    )
+    check.add_argument("--seed", type=int, default=0, help="seed of the generated examples")
+    check.add_argument("--org", default="contract-test@AdobeOrg", help="x-gw-ims-org-id")
+    check.add_argument("--sandbox", default="prod", help="x-sandbox-name")
+    check.add_argument(
+        "--token",
+        default=os.environ.get("MOCKXCORE_TOKEN", "contract-test"),
+        help="bearer token (default: $MOCKXCORE_TOKEN)",
+    )
+    check.add_argument("--api-key", default="mockxcore", help="x-api-key")
+    check.add_argument("--format", choices=("human", "json", "junit"), default="human")
+    check.add_argument("-o", "--output", metavar="FILE", help="write the report here")
     return parser
 
 
@@ -355,6 +376,34 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _contract_test(args: argparse.Namespace) -> int:
+    from mockxcore import contract_test
+    from mockxcore.conformance import default
+
+    if args.max_examples < 1:
+        print("mockxcore: --max-examples must be at least 1", file=sys.stderr)
+        return 2
+    headers = {
+        "Authorization": f"Bearer {args.token}",
+        "x-api-key": args.api_key,
+        "x-gw-ims-org-id": args.org,
+        "x-sandbox-name": args.sandbox,
+    }
+    results = contract_test.run(
+        args.base_url, headers, default(), max_examples=args.max_examples, seed_value=args.seed
+    )
+    report = {
+        "human": contract_test.human,
+        "json": contract_test.as_json,
+        "junit": contract_test.junit,
+    }[args.format](results, args.base_url)
+    if args.output:
+        Path(args.output).write_text(report)
+    else:
+        sys.stdout.write(report)
+    return 0 if all(r.passed for r in results) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -365,6 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify(args)
     if args.command == "generate":
         return _generate(args)
+    if args.command == "contract-test":
+        return _contract_test(args)
     if args.command == "record":
         try:
             return asyncio.run(_record(args))

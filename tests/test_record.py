@@ -4,7 +4,6 @@ The "real service" is another mockxcore; for the drift test it is altered to ans
 the contracts do not know.
 """
 
-import asyncio
 import json
 import signal
 import subprocess
@@ -18,12 +17,7 @@ import pytest
 import requests
 from aiohttp import web
 
-from mockxcore.app import build_app
-from mockxcore.config import Config
-from mockxcore.runner import Runner
-from mockxcore.state import MockState
-from mockxcore.testing.server import _LoopThread
-from tests.support import TEST_ITEM, Api, hal_type, headers
+from tests.support import TEST_ITEM, Api, hal_type, headers, served
 
 
 @web.middleware
@@ -35,27 +29,6 @@ async def surprise(request: web.Request, handler):  # type: ignore[no-untyped-de
         body["xdm:surprise"] = True
         response.body = orjson.dumps(body)
     return response
-
-
-@contextmanager
-def upstream(altered: bool) -> Iterator[str]:
-    loop = _LoopThread.loop()
-    config = Config()
-    app = build_app(config, MockState(config))
-    if altered:
-        app.middlewares.append(surprise)
-
-    async def start() -> Runner:
-        runner = Runner(app, access_log=None)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        return runner
-
-    runner = asyncio.run_coroutine_threadsafe(start(), loop).result()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result()
 
 
 @contextmanager
@@ -98,7 +71,10 @@ def traffic(url: str) -> dict[str, object]:
 @pytest.mark.parametrize("altered", [False, True])
 def test_records_and_reports_drift(tmp_path: Path, altered: bool) -> None:
     out = tmp_path / "recording.jsonl"
-    with upstream(altered) as target, recorder(target, out) as (process, url):
+    with (
+        served(*([surprise] if altered else [])) as target,
+        recorder(target, out) as (process, url),
+    ):
         seen = traffic(url)
         # Credentials went through untouched: the upstream saw our API key.
         assert seen["receipt"]["repo:createdByClientId"] == "test-client"  # type: ignore[index]
