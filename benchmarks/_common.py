@@ -13,8 +13,24 @@ from mockxcore.state import MockState
 
 TEST_ITEM = "https://ns.adobe.com/experience/mockxcore/test-item"
 CALLER = Caller("bench@AdobeOrg", "prod", "bench@techacct.adobe.com", "bench")
-WORDS = ["gold", "silver", "card", "upgrade", "lounge", "travel", "spring", "sale", "garden",
-         "coffee", "loyalty", "premium", "welcome", "banner", "winter", "offer"]
+WORDS = [
+    "gold",
+    "silver",
+    "card",
+    "upgrade",
+    "lounge",
+    "travel",
+    "spring",
+    "sale",
+    "garden",
+    "coffee",
+    "loyalty",
+    "premium",
+    "welcome",
+    "banner",
+    "winter",
+    "offer",
+]
 
 
 def median_ms(action: Callable[[], Any], repeat: int = 50, warmup: int = 3) -> float:
@@ -44,6 +60,7 @@ def populated(count: int, seed: int = 1) -> tuple[MockState, str, list[str]]:
             "xdm:status": ("draft", "approved", "archived")[n % 3],
             "xdm:score": (n * 7919) % 100_003,
         }
-        ids.append(repo.create(CALLER, cid, TEST_ITEM, {"_instance": instance, "_links": {}})
-                   .instance_id)
+        ids.append(
+            repo.create(CALLER, cid, TEST_ITEM, {"_instance": instance, "_links": {}}).instance_id
+        )
     return state, cid, ids

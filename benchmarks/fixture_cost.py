@@ -73,17 +73,30 @@ def main() -> None:
         (root / "test_fixture_cost.py").write_text(TESTS.format(count=args.tests))
         (root / "timing_plugin.py").write_text(PLUGIN)
         subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "timing_plugin", "-p", "no:cacheprovider",
-             "test_fixture_cost.py"],
-            cwd=root, check=True, capture_output=True, env={"PYTHONPATH": folder,
-                                                            "PATH": "/usr/bin:/bin"},
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "timing_plugin",
+                "-p",
+                "no:cacheprovider",
+                "test_fixture_cost.py",
+            ],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            env={"PYTHONPATH": folder, "PATH": "/usr/bin:/bin"},
         )
         durations = json.loads((root / "durations.json").read_text())
     for kind in ("mock", "bare"):
         values = sorted(v * 1000 for k, v in durations.items() if f"test_{kind}[" in k)
-        print(f"{kind:>4}: median {statistics.median(values):6.2f} ms   "
-              f"p90 {values[int(len(values) * 0.9)]:6.2f} ms   max {values[-1]:6.2f} ms   "
-              f"over {len(values)} uses (setup + teardown)")
+        print(
+            f"{kind:>4}: median {statistics.median(values):6.2f} ms   "
+            f"p90 {values[int(len(values) * 0.9)]:6.2f} ms   max {values[-1]:6.2f} ms   "
+            f"over {len(values)} uses (setup + teardown)"
+        )
     print("target: mockxcore fixture median <= 30 ms")
 
 

@@ -36,7 +36,8 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
 def start(kind: str) -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
         pinned(0, [sys.executable, str(HERE / "_bench_server.py"), kind]),
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert process.stdout is not None
     base, path = process.stdout.readline().split()
@@ -47,8 +48,9 @@ def wrk(url: str, seconds: int, connections: int) -> float:
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
     for name, value in HEADERS.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(pinned(1, [*command, url]), capture_output=True, text=True,
-                            check=True).stdout
+    output = subprocess.run(
+        pinned(1, [*command, url]), capture_output=True, text=True, check=True
+    ).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", output)
     assert match, output
     return float(match.group(1))
@@ -62,12 +64,14 @@ def python_load(url: str, seconds: int, connections: int) -> float:
         done = 0
         deadline = time.perf_counter() + seconds
         async with aiohttp.ClientSession(headers=HEADERS) as session:
+
             async def loop() -> None:
                 nonlocal done
                 while time.perf_counter() < deadline:
                     async with session.get(url) as response:
                         await response.read()
                     done += 1
+
             await asyncio.gather(*(loop() for _ in range(connections)))
         return done
 
@@ -96,12 +100,20 @@ def main() -> None:
             process.kill()
     raw = statistics.median(results["raw"])
     mock = statistics.median(results["mock"])
-    print(f"load generator: {'wrk' if load is wrk else 'python aiohttp client'}, "
-          f"{args.connections} connections, {args.rounds} x {args.seconds} s each")
-    print(f"  raw aiohttp handler:  {raw:10.0f} req/s  (rounds: "
-          + ", ".join(f"{r:.0f}" for r in results["raw"]) + ")")
-    print(f"  mockxcore GET by id:  {mock:10.0f} req/s  (rounds: "
-          + ", ".join(f"{r:.0f}" for r in results["mock"]) + ")")
+    print(
+        f"load generator: {'wrk' if load is wrk else 'python aiohttp client'}, "
+        f"{args.connections} connections, {args.rounds} x {args.seconds} s each"
+    )
+    print(
+        f"  raw aiohttp handler:  {raw:10.0f} req/s  (rounds: "
+        + ", ".join(f"{r:.0f}" for r in results["raw"])
+        + ")"
+    )
+    print(
+        f"  mockxcore GET by id:  {mock:10.0f} req/s  (rounds: "
+        + ", ".join(f"{r:.0f}" for r in results["mock"])
+        + ")"
+    )
     print(f"  ratio mock/raw:       {mock / raw:10.2f}  (target >= 0.6)")
 
 

@@ -21,8 +21,20 @@ import time
 
 
 def start(delay_ms: int) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "mockxcore", "serve", "--port", "0", "--no-demo",
-               "--auth", "off", "--no-cors", "--latency", f"{delay_ms}ms"]
+    command = [
+        sys.executable,
+        "-m",
+        "mockxcore",
+        "serve",
+        "--port",
+        "0",
+        "--no-demo",
+        "--auth",
+        "off",
+        "--no-cors",
+        "--latency",
+        f"{delay_ms}ms",
+    ]
     if hasattr(os, "sched_setaffinity"):
         command = ["taskset", "-c", "0", *command]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -52,8 +64,14 @@ class _Connection(asyncio.Protocol):
         head, sep, rest = self.buffer.partition(b"\r\n\r\n")
         if not sep:
             return
-        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         if len(rest) >= length and self.done is not None and not self.done.done():
             self.buffer = rest[length:]
             self.done.set_result(now)
@@ -71,8 +89,7 @@ async def measure(url: str, bursts: int, concurrency: int) -> list[float]:
     path = "/" + url.removeprefix("http://").split("/", 1)[1]
     request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
     connections = [
-        (await loop.create_connection(_Connection, host, int(port)))[1]
-        for _ in range(concurrency)
+        (await loop.create_connection(_Connection, host, int(port)))[1] for _ in range(concurrency)
     ]
 
     async def burst() -> list[float]:
@@ -112,21 +129,30 @@ def main() -> None:
     for delay in (0, args.delay_ms):
         process, base = start(delay)
         try:
-            samples = asyncio.run(measure(base + "/data/core/xcore/", args.bursts,
-                                          args.concurrency))
+            samples = asyncio.run(
+                measure(base + "/data/core/xcore/", args.bursts, args.concurrency)
+            )
         finally:
             process.kill()
         results[delay] = [s * 1000 - delay for s in samples]
     floor, delayed = results[0], results[args.delay_ms]
-    print(f"{args.bursts} bursts of {args.concurrency} concurrent GETs, "
-          f"server on CPU 0, client on CPU 1")
-    print(f"  no delay configured:   p50 {percentile(floor, .5):6.2f} ms   "
-          f"p99 {percentile(floor, .99):6.2f} ms   (the round trip itself)")
-    print(f"  {args.delay_ms} ms configured, observed - configured: "
-          f"p50 {percentile(delayed, .5):6.2f} ms   p99 {percentile(delayed, .99):6.2f} ms   "
-          f"(targets <= 2, <= 10)")
-    print(f"  mean error {statistics.mean(delayed):.2f} ms, "
-          f"min {min(delayed):.2f} ms, max {max(delayed):.2f} ms")
+    print(
+        f"{args.bursts} bursts of {args.concurrency} concurrent GETs, "
+        f"server on CPU 0, client on CPU 1"
+    )
+    print(
+        f"  no delay configured:   p50 {percentile(floor, 0.5):6.2f} ms   "
+        f"p99 {percentile(floor, 0.99):6.2f} ms   (the round trip itself)"
+    )
+    print(
+        f"  {args.delay_ms} ms configured, observed - configured: "
+        f"p50 {percentile(delayed, 0.5):6.2f} ms   p99 {percentile(delayed, 0.99):6.2f} ms   "
+        f"(targets <= 2, <= 10)"
+    )
+    print(
+        f"  mean error {statistics.mean(delayed):.2f} ms, "
+        f"min {min(delayed):.2f} ms, max {max(delayed):.2f} ms"
+    )
 
 
 if __name__ == "__main__":

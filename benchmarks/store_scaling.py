@@ -50,9 +50,11 @@ def main() -> None:
         "page at 90% depth (instanceId)": median_ms(lambda: page(start=[deep_id])),
         "first page (orderBy score)": median_ms(lambda: page(orderBy=["_instance.xdm:score"])),
         "page at 90% depth (orderBy score)": median_ms(
-            lambda: page(orderBy=["_instance.xdm:score"], start=[deep_score])),
+            lambda: page(orderBy=["_instance.xdm:score"], start=[deep_score])
+        ),
         "property-filtered page (status==approved)": median_ms(
-            lambda: page(property=["_instance.xdm:status==approved"]), repeat=15),
+            lambda: page(property=["_instance.xdm:status==approved"]), repeat=15
+        ),
         "one-term search (q=lounge)": median_ms(lambda: search(q=["lounge"]), repeat=15),
         "GET by id": median_ms(lambda: repo.get(CALLER, cid, deep_id), repeat=2000),
     }
@@ -61,8 +63,9 @@ def main() -> None:
     for name, ms in figures.items():
         print(f"  {name:<{width}}  {ms:10.4f} ms")
     ratio_id = figures["page at 90% depth (instanceId)"] / figures["first page (instanceId)"]
-    ratio_score = (figures["page at 90% depth (orderBy score)"]
-                   / figures["first page (orderBy score)"])
+    ratio_score = (
+        figures["page at 90% depth (orderBy score)"] / figures["first page (orderBy score)"]
+    )
     print(f"  depth/first ratio, instanceId order:  {ratio_id:.2f}  (target <= 2)")
     print(f"  depth/first ratio, score order:       {ratio_score:.2f}  (target <= 2)")
 

@@ -24,6 +24,8 @@ import ua_parser
 from tld import get_tld
 
 URL_PARTS = ("url", "path", "query", "fragment", "domain", "subdomain", "topLevelDomain")
+
+
 def _split_host(url: str) -> tuple[str, str, str] | None:
     """(subdomain, registrable name, suffix) of a URL's host, by the public suffix list (the
     ``tld`` package, as Target's SDKs use), or None when it has no known suffix."""

@@ -45,10 +45,13 @@ def contract_failures(server: MockServer) -> str | None:
     lines = []
     for entry in bad:
         lines.append(f"#{entry['id']} {entry['method']} {entry['path']} -> {entry['status']}")
-        lines += [f"    {v['pointer'] or '/'}: {v['message']}" for v in entry["verdict"][
-            "violations"]]
-    return (f"{len(bad)} request(s) broke the mockxcore contracts "
-            "(opt out with @pytest.mark.mockxcore(strict=False)):\n" + "\n".join(lines))
+        lines += [
+            f"    {v['pointer'] or '/'}: {v['message']}" for v in entry["verdict"]["violations"]
+        ]
+    return (
+        f"{len(bad)} request(s) broke the mockxcore contracts "
+        "(opt out with @pytest.mark.mockxcore(strict=False)):\n" + "\n".join(lines)
+    )
 
 
 @pytest.fixture
