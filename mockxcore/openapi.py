@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 import orjson
+from jsonpointer import escape
 
 from mockxcore import __version__
 from mockxcore.contracts import (
@@ -26,8 +27,10 @@ from mockxcore.contracts import (
     RESULTS_SCHEMA,
     Contracts,
 )
+from mockxcore.decisioning.service import MAX_ACTIVITIES
 from mockxcore.target.openapi import paths as target_paths
 from mockxcore.xcore import mediatypes as mt
+from mockxcore.xcore.repository import MAX_FILTERS, MAX_IDS
 
 NS = "https://ns.adobe.com/experience/"
 ROOT = "/data/core/xcore"
@@ -104,13 +107,15 @@ def _problems(*codes: int) -> dict[str, Any]:
     return {str(code): PROBLEMS[str(code)] for code in codes}
 
 
-def _header(name: str, description: str, *, required: bool = False) -> dict[str, Any]:
+def _header(
+    name: str, description: str, *, required: bool = False, schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
     return {
         "name": name,
         "in": "header",
         "required": required,
         "description": description,
-        "schema": {"type": "string", "minLength": 1},
+        "schema": schema or {"type": "string", "minLength": 1},
     }
 
 
@@ -121,10 +126,21 @@ TENANT = [
         required=True,
     ),
     _header("x-sandbox-name", "Sandbox name", required=True),
-    _header("x-request-id", "Echoed on the answer"),
+    _header(
+        "x-request-id", "Echoed on the answer (when 1 to 256 characters)", schema={"type": "string"}
+    ),
 ]
-IF_MATCH = _header("If-Match", 'Only write if the etag still is this one ("3"); else 409')
-IF_NONE_MATCH = _header("If-None-Match", 'Answer 304 while the etag still is this one ("3")')
+IF_MATCH = _header(
+    "If-Match",
+    'Only write if the etag still is this one ("3", a list, or *); else 409. An etag the '
+    "repository never issued matches nothing.",
+    schema={"type": "string"},
+)
+IF_NONE_MATCH = _header(
+    "If-None-Match",
+    'Answer 304 while the etag still is this one ("3", a list, or *)',
+    schema={"type": "string"},
+)
 
 
 def _path(name: str, description: str) -> dict[str, Any]:
@@ -149,6 +165,7 @@ def _query(
     *,
     required: bool = False,
     repeatable: bool = False,
+    max_items: int = MAX_FILTERS,
 ) -> dict[str, Any]:
     param: dict[str, Any] = {
         "name": name,
@@ -158,7 +175,9 @@ def _query(
     }
     if repeatable:
         param.update(
-            schema={"type": "array", "items": schema, "maxItems": 32}, style="form", explode=True
+            schema={"type": "array", "items": schema, "maxItems": max_items},
+            style="form",
+            explode=True,
         )
     else:
         param["schema"] = schema
@@ -189,7 +208,7 @@ LIST_PARAMS = [
         {"type": "string", "minLength": 1},
         repeatable=True,
     ),
-    _query("id", "Filter on @id", {"type": "string", "minLength": 1}, repeatable=True),
+    _query("id", "Filter on @id", {"type": "string"}, repeatable=True, max_items=MAX_IDS),
 ]
 SEARCH_PARAMS = [
     {**LIST_PARAMS[0], "required": False},
@@ -210,20 +229,38 @@ WRITE_HEADERS = {
 }
 
 
-def _receipt(status: str, description: str, *, location: bool = False) -> dict[str, Any]:
+def _receipt(
+    status: str,
+    description: str,
+    *,
+    location: bool = False,
+    links: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     headers = dict(WRITE_HEADERS)
     if location:
         headers["Location"] = {
             "description": "Relative to Content-Base",
             "schema": {"type": "string"},
         }
-    return {
-        status: {
-            "description": description,
-            "headers": headers,
-            "content": {mt.RECEIPT: _json(ref(RECEIPT))},
-        }
+    answer: dict[str, Any] = {
+        "description": description,
+        "headers": headers,
+        "content": {mt.RECEIPT: _json(ref(RECEIPT))},
     }
+    if links:
+        answer["links"] = links
+    return {status: answer}
+
+
+def _links(parameters: dict[str, str], *operation_ids: str) -> dict[str, Any]:
+    """OpenAPI links: what a client (or Schemathesis) may call next with the ids an answer
+    gave, e.g. read the instance a create made."""
+    return {op: {"operationId": op, "parameters": parameters} for op in operation_ids}
+
+
+FIRST_CONTAINER = escape(CONTAINER_SCHEMA) + "/0"
+_CONTAINER_OPERATIONS = ("createInstance", "listInstances", "searchInstances")
+_INSTANCE_OPERATIONS = ("readInstance", "replaceInstance", "patchInstance", "deleteInstance")
 
 
 def _pending() -> dict[str, Any]:
@@ -291,8 +328,15 @@ def paths(contracts: Contracts) -> dict[str, Any]:
             _query("product", "Product context filter (union)", {"type": "string"}, repeatable=True)
         ],
         responses={
-            "200": {"description": "Home document", "content": {mt.HOME_HAL: _json(ref(HOME))}},
-            **_problems(401, 403, 406),
+            "200": {
+                "description": "Home document",
+                "content": {mt.HOME_HAL: _json(ref(HOME))},
+                "links": _links(
+                    {"containerId": f"$response.body#/_embedded/{FIRST_CONTAINER}/instanceId"},
+                    *_CONTAINER_OPERATIONS,
+                ),
+            },
+            **_problems(400, 401, 403, 406),
         },
     )
     container_body = _hal([CONTAINER_SCHEMA])
@@ -306,7 +350,18 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                 "containers",
                 body=container_body,
                 responses={
-                    **_receipt("201", "Created", location=True),
+                    **_receipt(
+                        "201",
+                        "Created",
+                        location=True,
+                        links=_links(
+                            {"containerId": "$response.body#/instanceId"},
+                            "readContainer",
+                            "replaceContainer",
+                            "deleteContainer",
+                            *_CONTAINER_OPERATIONS,
+                        ),
+                    ),
                     **_problems(400, 401, 403, 406, 409, 413, 415, 422),
                 },
             ),
@@ -322,7 +377,7 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                         repeatable=True,
                     )
                 ],
-                responses={**results, **_problems(401, 403, 406)},
+                responses={**results, **_problems(400, 401, 403, 406)},
             ),
         },
         ROOT + "/containers/{containerId}": {
@@ -349,7 +404,8 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                 "deleteContainer",
                 "Delete an empty container (asynchronous)",
                 "containers",
-                responses={**_pending(), **_problems(401, 403, 404)},
+                parameters=[IF_MATCH],
+                responses={**_pending(), **_problems(401, 403, 404, 409)},
             ),
         },
         ROOT + "/deletions/{statusId}": {
@@ -378,7 +434,18 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                 "instances",
                 body=_hal(instances),
                 responses={
-                    **_receipt("201", "Created", location=True),
+                    **_receipt(
+                        "201",
+                        "Created",
+                        location=True,
+                        links=_links(
+                            {
+                                "containerId": "$request.path.containerId",
+                                "instanceId": "$response.body#/instanceId",
+                            },
+                            *_INSTANCE_OPERATIONS,
+                        ),
+                    ),
                     **_problems(400, 401, 403, 404, 406, 409, 413, 415, 422),
                 },
             ),
@@ -438,7 +505,8 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                 "deleteInstance",
                 "Delete an instance (asynchronous)",
                 "instances",
-                responses={**_pending(), **_problems(401, 403, 404)},
+                parameters=[IF_MATCH],
+                responses={**_pending(), **_problems(401, 403, 404, 409)},
             ),
         },
         "/__admin/health": {
@@ -504,7 +572,7 @@ def paths(contracts: Contracts) -> dict[str, Any]:
                         "description": "Imported",
                         "content": {"application/json": _json({"type": "object"})},
                     },
-                    **_problems(400, 413),
+                    **_problems(400, 413, 422),
                 },
             ),
         },
@@ -686,9 +754,11 @@ def decisioning_paths() -> dict[str, Any]:
                 parameters=[
                     _query(
                         "activityId",
-                        "An activity @id (1 to 30)",
+                        f"An activity @id (1 to {MAX_ACTIVITIES})",
                         {"type": "string", "minLength": 1},
+                        required=True,
                         repeatable=True,
+                        max_items=MAX_ACTIVITIES,
                     )
                 ],
                 responses={
@@ -726,10 +796,14 @@ def decisioning_paths() -> dict[str, Any]:
                 parameters=tenant,
             ),
             "get": _admin(
-                "getProfile", "Read a profile", profile, problems=(404,), parameters=tenant
+                "getProfile", "Read a profile", profile, problems=(400, 404), parameters=tenant
             ),
             "delete": _admin(
-                "deleteProfile", "Forget a profile", profile, problems=(404,), parameters=tenant
+                "deleteProfile",
+                "Forget a profile",
+                profile,
+                problems=(400, 404),
+                parameters=tenant,
             ),
         },
         "/__admin/decisions": {
@@ -737,10 +811,15 @@ def decisioning_paths() -> dict[str, Any]:
                 "listDecisions",
                 "Decision events (non-dry-run decisions)",
                 events,
+                problems=(400,),
                 parameters=tenant,
             ),
             "delete": _admin(
-                "clearDecisions", "Forget the decision events", events, parameters=tenant
+                "clearDecisions",
+                "Forget the decision events",
+                events,
+                problems=(400,),
+                parameters=tenant,
             ),
         },
     }

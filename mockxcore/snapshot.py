@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from mockxcore.contracts import CONTAINER_SCHEMA, references, strip_version
+from mockxcore.contracts import CONTAINER_SCHEMA, Contracts, references, strip_version
 from mockxcore.data import data_dir
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.store import Deletion, MemoryStore, Record
@@ -122,13 +122,31 @@ def dump(repo: Repository) -> dict[str, Any]:
     return {"mockxcore": FORMAT, "tenants": tenants}
 
 
-def load(repo: Repository, data: Any) -> None:
-    """Replace the repository's content with ``data``, or raise a 400 naming every problem."""
-    errors = repo.contracts.validate(SCHEMA, data)
+def check(contracts: Contracts, data: Any) -> None:
+    """Raise a 400 naming every way ``data`` breaks the snapshot schema."""
+    errors = contracts.validate(SCHEMA, data)
     if errors:
         raise _invalid(errors)
+
+
+def load(repo: Repository, data: Any, now: str | None = None) -> None:
+    """Replace the repository's content with ``data``, or raise a 400 naming every problem
+    (and leave the repository, its id sequence included, as it was).
+
+    ``now`` dates what the snapshot leaves undated (default: the repository's clock).
+    """
+    rng = repo.rng.getstate()
+    try:
+        _load(repo, data, now or repo.now())
+    except BaseException:
+        repo.rng.setstate(rng)
+        raise
+
+
+def _load(repo: Repository, data: Any, now: str) -> None:
+    check(repo.contracts, data)
+    errors: list[ErrorItem] = []
     store = MemoryStore()
-    now = repo.now()
     pending: list[tuple[tuple[str, str], str, Any, list[tuple[str, str]], str, Record]] = []
     for t_index, tenant_doc in enumerate(data["tenants"]):
         tenant = (tenant_doc["org"], tenant_doc["sandbox"])

@@ -17,7 +17,7 @@ from mockxcore.auth import read_tokens
 from mockxcore.config import Config
 from mockxcore.conformance import Conformance, request_violations
 from mockxcore.control import persistence
-from mockxcore.control.clock import Clock
+from mockxcore.control.clock import Clock, in_range
 from mockxcore.control.durations import parse_duration
 from mockxcore.control.faults import Faults
 from mockxcore.control.journal import Entry, Journal
@@ -104,8 +104,7 @@ class MockState:
     def _install(self, data: Any, repository: Repository) -> None:
         """Make ``data`` (a snapshot) the state. Everything is checked before anything changes;
         control settings the snapshot leaves out come from the configuration."""
-        if not isinstance(data, dict):
-            raise bad("", "a snapshot is a JSON object")
+        snapshot.check(repository.contracts, data)
         faults = Faults()
         faults.replace_all(list(data.get("faults", self.config.faults)))
         latency = Latency.from_dict(data.get("latency", self.config.latency or {}))
@@ -115,10 +114,15 @@ class MockState:
             frozen_at = timestamps.parse(str(clock.get("now", "")))
             if frozen_at is None:
                 raise bad("/clock/now", "a frozen clock needs now: an RFC 3339 instant")
+            try:
+                in_range(frozen_at)
+            except ValueError as exc:
+                raise bad("/clock/now", str(exc)) from None
         target = TargetState(self.config, self.contracts)
         if "target" in data:
             target.load(data["target"])
-        snapshot.load(repository, data)
+        # Undated instances get the snapshot's own "now" when it freezes the clock.
+        snapshot.load(repository, data, timestamps.format(frozen_at) if frozen_at else None)
         self.repository = repository
         self.target = target
         self.faults, self.latency = faults, latency

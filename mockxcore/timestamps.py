@@ -7,7 +7,7 @@ RFC 3339 offset or a plain date, and filters must compare them as instants, not 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})"
@@ -44,8 +44,11 @@ def parse(text: str) -> datetime | None:
 
 def format(moment: datetime) -> str:
     """Millisecond UTC, the way Adobe's repository writes ``repo:createdDate``."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    u = moment.astimezone(UTC)  # not strftime: its %Y does not pad years before 1000
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}."
+        f"{u.microsecond // 1000:03d}Z"
+    )
 
 
 def epoch_micros(moment: datetime) -> int:
@@ -57,5 +60,5 @@ def epoch_micros(moment: datetime) -> int:
 def from_epoch_micros(micros: int) -> str:
     """Inverse of :func:`epoch_micros`, keeping microseconds so a cursor round-trips."""
     seconds, micro = divmod(micros, 1_000_000)
-    moment = datetime.fromtimestamp(seconds, UTC).replace(microsecond=micro)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
+    return format(moment)[:-4] + f"{moment.microsecond:06d}Z"

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from mockxcore.jsonbody import MAX_DEPTH, parse_json
 from mockxcore.problems import ErrorItem, Problem
 
 log = logging.getLogger("mockxcore")
@@ -41,60 +42,31 @@ def problem_response(problem: Problem) -> web.Response:
     )
 
 
-MAX_DEPTH = 64
-"""Deepest nesting of arrays and objects a request body may have (no real payload comes near)."""
+async def read_json(
+    request: web.Request, *, limit: int | None = None, max_depth: int = MAX_DEPTH
+) -> Any:
+    """The request's JSON body (see :func:`~mockxcore.jsonbody.parse_json`).
 
-
-def depth(value: Any) -> int:
-    """How deeply ``value`` nests arrays and objects (iteratively: no recursion to exhaust)."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, level)
-        stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
-def parse_json(raw: bytes) -> Any:
-    """A request body: 400 when empty, malformed, or nested deeper than :data:`MAX_DEPTH`."""
-    too_deep = Problem(
-        400,
-        "too-deep",
-        f"the body nests arrays and objects deeper than {MAX_DEPTH} levels",
-        [ErrorItem("limits", f"nesting deeper than {MAX_DEPTH} levels", "")],
+    ``limit``: the bodies an admin endpoint takes whole (an artifact, a state snapshot) may be
+    larger than ``--max-body``; they are read up to ``limit`` bytes instead (413 beyond)."""
+    if limit is None:
+        return parse_json(await request.read(), max_depth=max_depth)
+    too_large = Problem(
+        413,
+        "body-too-large",
+        f"this body is at most {limit} bytes",
+        [ErrorItem("limits", f"the body is larger than {limit} bytes", "")],
     )
-    if not raw.strip():
-        raise Problem(
-            400,
-            "empty-body",
-            "the request needs a JSON body",
-            [ErrorItem("json", "empty body", "")],
-        )
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        if "depth limit" in str(exc):  # orjson's own limit, far beyond ours
-            raise too_deep from None
-        raise Problem(
-            400,
-            "malformed-json",
-            f"the body is not valid JSON: {exc}",
-            [ErrorItem("json", str(exc), "")],
-        ) from None
-    if depth(value) > MAX_DEPTH:
-        raise too_deep
-    return value
-
-
-async def read_json(request: web.Request) -> Any:
-    return parse_json(await request.read())
+    if request.content_length is not None and request.content_length > limit:
+        raise too_large
+    chunks = []
+    size = 0
+    async for chunk in request.content.iter_chunked(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return parse_json(b"".join(chunks), max_depth=max_depth)
 
 
 def _from_http_error(error: web.HTTPException) -> Problem:

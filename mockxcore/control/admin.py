@@ -17,7 +17,11 @@ from mockxcore.control.latency import Latency
 from mockxcore.control.matching import bad
 from mockxcore.control.middleware import journal_entries
 from mockxcore.problems import ErrorItem, Problem
+from mockxcore.target.artifact import MAX_BODY_DEPTH
 from mockxcore.web import Handler, read_json, respond, state_of
+
+MAX_SNAPSHOT_BYTES = 256 << 20
+"""A snapshot PUT whole to /__admin/state: far above --max-body, still bounded."""
 
 routes = web.RouteTableDef()
 
@@ -90,7 +94,10 @@ async def export_state(request: web.Request) -> web.Response:
 
 @routes.put("/__admin/state")
 async def import_state(request: web.Request) -> web.Response:
-    state_of(request).import_(await read_json(request))
+    # A snapshot may be far larger than --max-body (an export of a big catalog), and holds
+    # Target artifacts, which nest deeper than other bodies.
+    snapshot = await read_json(request, limit=MAX_SNAPSHOT_BYTES, max_depth=MAX_BODY_DEPTH + 8)
+    state_of(request).import_(snapshot)
     return respond({"status": "imported"})
 
 
@@ -116,13 +123,15 @@ async def set_clock(request: web.Request) -> web.Response:
         moment = timestamps.parse(body["now"]) if isinstance(body["now"], str) else None
         if moment is None or "T" not in body["now"].upper():
             raise bad("/now", "now is an RFC 3339 date-time, e.g. 2021-02-12T10:00:00Z")
-        clock.freeze(moment)
+        try:
+            clock.freeze(moment)
+        except ValueError as exc:
+            raise bad("/now", str(exc)) from None
     else:
         try:
-            delta = parse_duration(body["advance"])
+            clock.advance(parse_duration(body["advance"]))
         except ValueError as exc:
             raise bad("/advance", str(exc)) from None
-        clock.advance(delta)
     return _clock(request)
 
 

@@ -8,6 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""The range a clock may be set to: room is left for the durations rules add to "now"."""
+
+
+def in_range(moment: datetime) -> datetime:
+    """``moment``, if a clock may be set to it (ValueError otherwise)."""
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(
+            f"the clock can be set from {EARLIEST.date()} up to {LATEST.date()}, not {moment}"
+        )
+    return moment
+
 
 class Clock:
     def __init__(self, wall: Callable[[], datetime] | None = None) -> None:
@@ -25,11 +38,14 @@ class Clock:
         moment = at or self.now()
         if moment.tzinfo is None:
             raise ValueError("the clock needs an aware datetime (with a UTC offset)")
-        self._frozen = moment.astimezone(UTC)
+        self._frozen = in_range(moment.astimezone(UTC))
 
     def advance(self, delta: timedelta) -> None:
         """Move a frozen clock forward (freezing it at now + delta if it was running)."""
-        self._frozen = self.now() + delta
+        try:
+            self._frozen = in_range(self.now() + delta)
+        except OverflowError:
+            raise ValueError(f"advancing the clock by {delta} goes past {LATEST.date()}") from None
 
     def unfreeze(self) -> None:
         self._frozen = None

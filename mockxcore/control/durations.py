@@ -46,10 +46,9 @@ def parse_duration(value: str | int | float) -> timedelta:
             )
     else:
         raise ValueError("a duration is a string like '50ms' or a number of milliseconds")
-    delta = timedelta(seconds=seconds)
-    if delta > MAX:
-        raise ValueError(f"{value!r} is too long a duration")
-    return delta
+    if not seconds <= MAX.total_seconds():  # also refuses NaN, before timedelta overflows
+        raise ValueError(f"{value!r} is too long a duration (at most {MAX.days} days)")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:

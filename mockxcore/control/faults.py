@@ -16,6 +16,7 @@ is revealed).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -185,16 +186,19 @@ class Faults:
         """All or nothing: every rule is validated before any replaces the current ones."""
         if not isinstance(rules, list):
             raise bad("", "faults is a list of rules")
-        parsed = [
-            parse_rule(
-                data,
-                str(data.get("id") or f"fault-{n + 1}") if isinstance(data, dict) else "",
-                f"/{n}",
-            )
-            for n, data in enumerate(rules)
-        ]
+        if len(rules) > MAX_RULES:
+            raise bad("", f"at most {MAX_RULES} fault rules at a time")
+        parsed: list[FaultRule] = []
+        for n, data in enumerate(rules):
+            given = data.get("id") if isinstance(data, dict) else None
+            rule = parse_rule(data, str(given or f"fault-{n + 1}"), f"/{n}")
+            if any(other.id == rule.id for other in parsed):
+                raise bad(f"/{n}/id", f"two fault rules have the id {rule.id!r}")
+            parsed.append(rule)
         self.rules = parsed
-        self._next = len(parsed) + 1
+        # New ids continue after every id taken, so none is handed out twice.
+        numbers = [int(r.id[6:]) for r in parsed if re.fullmatch(r"fault-\d{1,9}", r.id)]
+        self._next = max([len(parsed), *numbers]) + 1
 
     def clear(self) -> None:
         self.rules.clear()

@@ -6,6 +6,7 @@ the hot path. ``--record FILE`` also streams each entry as one JSON line as it c
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -18,11 +19,15 @@ from urllib.parse import parse_qs
 import orjson
 
 from mockxcore import timestamps
+from mockxcore.jsonbody import parse_json
+from mockxcore.problems import Problem
 
 Headers = Mapping[str, str] | Iterable[tuple[str, str]]
 SECRET_HEADERS = frozenset(
     {"authorization", "x-api-key", "cookie", "set-cookie", "proxy-authorization", "x-admin-token"}
 )
+
+log = logging.getLogger("mockxcore")
 MAX_BODY = 64 * 1024
 """Bodies are kept up to this many bytes per entry (and flagged when cut)."""
 
@@ -40,9 +45,9 @@ def _body(raw: bytes | None, content_type: str) -> Any:
     if not raw:
         return None
     if "json" in content_type:
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
+        try:  # bounded: a body nested too deeply to be written back is kept as text
+            return parse_json(raw)
+        except Problem:
             pass
     return raw.decode("utf-8", "replace")
 
@@ -78,7 +83,7 @@ class Entry:
             "time": timestamps.format(self.time),
             "elapsed": round(self.elapsed, 6),
             "method": self.method,
-            "path": self.path,
+            "path": text(self.path),
             "query": {k: v for k, v in parse_qs(self.query, keep_blank_values=True).items()},
             "headers": headers,
             "body": _body(self.body, _content_type(headers)),
@@ -89,7 +94,10 @@ class Entry:
             "faults": self.faults,
             "verdict": None
             if self.violations is None
-            else {"valid": not self.violations, "violations": self.violations},
+            else {
+                "valid": not self.violations,
+                "violations": [{**v, "message": text(v["message"])} for v in self.violations],
+            },
             "truncated": self.truncated,
         }
 
@@ -97,7 +105,19 @@ class Entry:
 def masked(headers: Headers) -> dict[str, str]:
     # str(): aiohttp's header names are ``istr``, which JSON encoders refuse as keys.
     items = headers.items() if isinstance(headers, Mapping) else headers
-    return {str(k): mask(k, v) for k, v in items}
+    return {text(str(k)): text(mask(k, v)) for k, v in items}
+
+
+def text(value: str) -> str:
+    """``value`` as valid UTF-8 text: aiohttp keeps undecodable bytes of headers and paths as
+    surrogates, which JSON cannot carry; they become U+FFFD."""
+    if value.isascii():
+        return value
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = value.encode("utf-8", "replace")
+    return raw.decode("utf-8", "replace")
 
 
 def _content_type(headers: dict[str, str]) -> str:
@@ -139,8 +159,11 @@ class Journal:
     def finish(self, entry: Entry) -> None:
         self._entries.append(entry)
         if self._record is not None:
-            self._record.write(orjson.dumps(self.render(entry)) + b"\n")
-            self._record.flush()
+            try:
+                self._record.write(orjson.dumps(self.render(entry)) + b"\n")
+                self._record.flush()
+            except (TypeError, ValueError, OSError):  # the request was answered; say so loudly
+                log.exception("could not record journal entry %d", entry.id)
 
     def render(self, entry: Entry) -> dict[str, Any]:
         """The entry as JSON, with its contract verdict."""

@@ -14,6 +14,9 @@ from typing import Any
 from mockxcore.control.durations import format_duration, parse_duration
 from mockxcore.control.matching import Matcher, bad, parse_matcher
 
+MAX_DELAY = 300.0
+"""Seconds; a mock that makes a client wait longer than five minutes is a hung mock."""
+
 
 @dataclass(frozen=True)
 class Delay:
@@ -28,7 +31,7 @@ class Delay:
             return self.first
         if self.kind == "uniform":
             return rng.uniform(self.first, self.second)
-        return rng.lognormvariate(math.log(self.first), self.second)
+        return min(rng.lognormvariate(math.log(self.first), self.second), MAX_DELAY)
 
     def spec(self) -> str:
         def ms(seconds: float) -> str:
@@ -47,6 +50,13 @@ def parse_delay(spec: str | int | float) -> Delay:
     >>> parse_delay("uniform:min=10ms,max=50ms")
     Delay(kind='uniform', first=0.01, second=0.05)
     """
+    delay = _parse_delay(spec)
+    if max(delay.first, delay.second if delay.kind == "uniform" else 0) > MAX_DELAY:
+        raise ValueError(f"{spec!r}: a delay is at most {MAX_DELAY:g} seconds")
+    return delay
+
+
+def _parse_delay(spec: str | int | float) -> Delay:
     if not isinstance(spec, str) or ":" not in spec:
         return Delay("fixed", parse_duration(spec).total_seconds())
     kind, _, rest = spec.partition(":")

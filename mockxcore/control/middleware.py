@@ -23,7 +23,7 @@ from mockxcore.control.faults import TERMINAL, FaultRule
 from mockxcore.control.journal import MAX_BODY, cut
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.runner import received_at
-from mockxcore.web import STATE, Handler, echo_request_id, problem_response
+from mockxcore.web import STATE, Handler, echo_request_id, log, problem_response
 
 DELETE_FLOW = web.RequestKey("delete flow", FaultRule)
 CONTROL_PREFIX = "/__admin"
@@ -49,18 +49,13 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
                 # Read once here; aiohttp keeps the bytes, so handlers read them again for free.
                 entry.body = await request.read()
             except web.HTTPRequestEntityTooLarge as error:
-                response = echo_request_id(
-                    request,
-                    problem_response(
-                        Problem(
-                            413,
-                            "body-too-large",
-                            error.text or "request body too large",
-                            [ErrorItem("limits", "the body is larger than the server accepts", "")],
-                        )
-                    ),
+                too_large = Problem(
+                    413,
+                    "body-too-large",
+                    error.text or "request body too large",
+                    [ErrorItem("limits", "the body is larger than the server accepts", "")],
                 )
-                return response
+                return echo_request_id(request, _error(request, too_large))
         if state.config.strict or (entry.body is not None and len(entry.body) > MAX_BODY):
             # Checked now: strict mode answers by it, and a body about to be cut for the
             # journal could not be checked later.
@@ -227,12 +222,6 @@ def _status(request: web.Request, rule: FaultRule) -> web.Response:
     if rule.retry_after is not None:
         headers["Retry-After"] = str(rule.retry_after)
     message = rule.message or f"injected by fault rule {rule.id}"
-    if request.path.startswith("/rest/"):
-        # Target's Delivery API answers errors in its own shape.
-        response = web.json_response(
-            {"status": rule.status, "message": message}, status=rule.status, headers=headers
-        )
-        return response
     problem = Problem(
         rule.status,
         _SLUGS.get(rule.status, "injected-fault"),
@@ -240,6 +229,18 @@ def _status(request: web.Request, rule: FaultRule) -> web.Response:
         [ErrorItem("fault", message, "")],
         headers,
     )
+    return _error(request, problem)
+
+
+def _error(request: web.Request, problem: Problem) -> web.Response:
+    """An error the control plane answers for the API: Target's Delivery API has its own
+    shape, ``{"status", "message"}``; everything else answers problem+json."""
+    if request.path.startswith("/rest/"):
+        return web.json_response(
+            {"status": problem.status, "message": problem.detail},
+            status=problem.status,
+            headers=problem.headers,
+        )
     return problem_response(problem)
 
 
@@ -269,16 +270,14 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
     """Journal entries as dicts, filtered by the request's ``method``/``path``/``status``, and
     to one org (and sandbox) when the request names them with Adobe's headers."""
     state = request.app[STATE]
+    for name in ("method", "path", "status"):
+        if len(request.query.getall(name, [])) > 1:
+            raise _bad_filter(name, f"give {name} at most once")
     status = request.query.get("status")
     try:
-        status_code = int(status) if status else None
+        status_code = int(status) if status is not None else None
     except ValueError:
-        raise Problem(
-            400,
-            "bad-control",
-            f"status must be a number, not {status!r}",
-            [ErrorItem("control", "bad status filter", "/query/status")],
-        ) from None
+        raise _bad_filter("status", f"status must be a number, not {status!r}") from None
     entries = state.journal.entries(
         method=request.query.get("method"), path=request.query.get("path"), status=status_code
     )
@@ -292,6 +291,10 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
             and (sandbox is None or _header(e, "x-sandbox-name") == sandbox)
         ]
     return [state.journal.render(e) for e in entries]
+
+
+def _bad_filter(name: str, message: str) -> Problem:
+    return Problem(400, "bad-control", message, [ErrorItem("control", message, f"/query/{name}")])
 
 
 def _header(entry: Any, name: str) -> str | None:
@@ -308,4 +311,7 @@ async def persistence_middleware(request: web.Request, handler: Handler) -> web.
     finally:
         state = request.app[STATE]
         if state.config.state_file is not None and persistence.changes_state(request):
-            persistence.save(state.export(), Path(state.config.state_file))
+            try:
+                persistence.save(state.export(), Path(state.config.state_file))
+            except Exception:  # the answer stands; the failed save must be loud, not a 500
+                log.exception("could not save the state to %s", state.config.state_file)

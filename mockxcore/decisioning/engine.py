@@ -29,8 +29,6 @@ from typing import Any
 from mockxcore.decisioning.catalog import Activity, Catalog, Option
 from mockxcore.decisioning.pql import Profile
 
-MAX_ACTIVITIES = 30
-
 
 @dataclass(frozen=True)
 class DecisionRequest:

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from mockxcore.auth import DEFAULT_ORG, DEFAULT_SANDBOX
 from mockxcore.decisioning.service import RESPONSE_SCHEMA, Decisioning
-from mockxcore.problems import ErrorItem, Problem
+from mockxcore.problems import ErrorItem, Problem, bad_request
 from mockxcore.store import Tenant
 from mockxcore.web import caller_of, read_json, respond, state_of
 from mockxcore.xcore import mediatypes as mt
@@ -64,9 +64,18 @@ async def diagnostics(request: web.Request) -> web.Response:
 def _tenant(request: web.Request) -> Tenant:
     """Admin calls name the org and sandbox with the same headers (default: the demo's)."""
     return (
-        request.headers.get("x-gw-ims-org-id", "").strip() or DEFAULT_ORG,
-        request.headers.get("x-sandbox-name", "").strip() or DEFAULT_SANDBOX,
+        _named(request, "x-gw-ims-org-id", DEFAULT_ORG),
+        _named(request, "x-sandbox-name", DEFAULT_SANDBOX),
     )
+
+
+def _named(request: web.Request, header: str, default: str) -> str:
+    if header not in request.headers:
+        return default
+    value = request.headers[header].strip()
+    if not value:
+        raise bad_request("bad-header", f"{header} is empty", pointer=f"/headers/{header}")
+    return value
 
 
 @routes.put("/__admin/profiles/{namespace}/{id}")

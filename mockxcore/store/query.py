@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-import re2
 
 from mockxcore import timestamps
 from mockxcore.problems import bad_request
+from mockxcore.regex import Regex, RegexError, compile_re2
 from mockxcore.store.fulltext import TextQuery
 from mockxcore.store.paths import getter
 from mockxcore.store.records import Record
@@ -250,26 +250,18 @@ def parse_property(expression: str) -> Filter:
     return Filter(expression, path, op, holds, frozenset(equal))
 
 
-def compile_regex(pattern: str, what: str) -> Any:
-    """A case-insensitive RE2 pattern: linear time, so no input can stall the event loop."""
-    if len(pattern) > MAX_REGEX:
-        raise bad_request(
-            "regex-too-long", f"{what} is longer than {MAX_REGEX} characters", rule="limits"
-        )
-    options = re2.Options()
-    options.case_sensitive = False
-    options.max_mem = 8 << 20
-    options.log_errors = False
+def compile_regex(pattern: str, what: str) -> Regex:
+    """A case-insensitive RE2 pattern (see :mod:`mockxcore.regex`), or a 400 naming why not."""
     try:
-        return re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0] if exc.args else "invalid"
-        if isinstance(reason, bytes):
-            reason = reason.decode("utf-8", "replace")
+        return compile_re2(pattern, ignore_case=True, max_length=MAX_REGEX)
+    except RegexError as exc:
+        too_long = len(pattern) > MAX_REGEX
         raise bad_request(
-            "bad-regex",
-            f"{what} {pattern!r} is not a valid regular expression ({reason})",
-            rule="regex",
+            "regex-too-long" if too_long else "bad-regex",
+            f"{what} {pattern!r} is not a valid regular expression ({exc})"
+            if not too_long
+            else f"{what} is longer than {MAX_REGEX} characters",
+            rule="limits" if too_long else "regex",
         ) from None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from mockxcore.decisioning.service import MAX_ACTIVITIES
 from mockxcore.strategies import text
 from mockxcore.strategies._common import ACTIVITY, RULE
 from mockxcore.strategies.catalogs import entries
@@ -21,9 +22,6 @@ from mockxcore.strategies.pql import (
     CONTEXT_SCHEMAS,
     CONTEXT_STRING_FIELDS,
 )
-
-MAX_ACTIVITIES = 30
-"""Adobe's limit on activities per decision request."""
 
 _CONTEXT_REFERENCE = re.compile(r"@\{([^}]*)\}")
 

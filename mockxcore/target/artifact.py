@@ -27,6 +27,11 @@ ENVIRONMENTS = ("production", "staging", "development")
 MAX_ARTIFACT_BYTES = 16 << 20
 MAX_CONDITION_DEPTH = 64
 MAX_CONDITION_NODES = 5_000
+MAX_BODY_DEPTH = 2 * MAX_CONDITION_DEPTH
+"""How deeply an artifact or decision-table body may nest arrays and objects: deeper than
+other bodies (``mockxcore.jsonbody.MAX_DEPTH``), since a condition may nest
+:data:`MAX_CONDITION_DEPTH` levels a few levels inside the artifact, yet far enough inside
+orjson's 255-level limit that the artifact is always served and exported."""
 
 OPERATORS = frozenset(
     {

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from aiohttp import web
 
-from mockxcore.problems import Problem
+from mockxcore.jsonbody import parse_json
+from mockxcore.problems import Problem, bad_request
 from mockxcore.target import engine, ids, scopes
-from mockxcore.target.artifact import ENVIRONMENTS, MAX_ARTIFACT_BYTES
+from mockxcore.target.artifact import ENVIRONMENTS, MAX_ARTIFACT_BYTES, MAX_BODY_DEPTH
 from mockxcore.target.state import (
     REQUEST_SCHEMA,
     Client,
@@ -25,6 +25,8 @@ from mockxcore.target.state import (
 from mockxcore.web import read_json, respond, state_of
 
 routes = web.RouteTableDef()
+
+DELIVERY_PATH = "/rest/v1/delivery"
 
 MAX_MESSAGE_ERRORS = 3
 GEO_HEADERS = (
@@ -47,17 +49,15 @@ def target_error(status: int, message: str) -> web.Response:
 
 # -- Delivery API --------------------------------------------------------------------------
 async def _delivery_body(request: web.Request, target: TargetState) -> dict[str, Any]:
+    """The checked DeliveryRequest. Parsed by the one request-body parser (empty, malformed
+    and too deeply nested bodies are 400s there), its problems told in Target's shape.
+
+    A body over ``--max-body`` never gets here: the control middleware, which reads every
+    body first to journal it, answers that 413."""
     try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        limit = state_of(request).config.max_body
-        raise TargetError(413, f"the request body is larger than {limit} bytes") from None
-    if not raw.strip():
-        raise TargetError(400, "the request needs a JSON body (a DeliveryRequest)")
-    try:
-        body = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise TargetError(400, f"malformed JSON in the request body: {exc}") from None
+        body = parse_json(await request.read())
+    except Problem as problem:
+        raise TargetError(problem.status, problem.detail) from None
     quick = target.request_check
     errors = (
         [] if quick is not None and quick(body) else target.contracts.validate(REQUEST_SCHEMA, body)
@@ -156,7 +156,7 @@ def _acknowledge(
     return [{"id": n["id"]} for n in notifications]
 
 
-@routes.post("/rest/v1/delivery")
+@routes.post(DELIVERY_PATH)
 async def delivery(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     target = target_of(request)
@@ -175,7 +175,7 @@ async def delivery(request: web.Request) -> web.StreamResponse:
     geo = target.resolve_geo(
         context.get("geo"), request.remote, bool(artifact and artifact.geo_enabled)
     )
-    org = request.query.get("imsOrgId") or client.organization_id
+    org = client.organization_id  # the client's own: imsOrgId never widens what it reaches
     store = state.repository.store
     inputs = engine.Inputs(
         client=client.code,
@@ -210,6 +210,11 @@ async def delivery(request: web.Request) -> web.StreamResponse:
 
 # -- artifact CDN and geo ------------------------------------------------------------------
 def _matches(header: str | None, etag: str) -> bool:
+    """Whether ``If-None-Match`` names the artifact's ETag (or is ``*``).
+
+    Not ``xcore.repository.parse_etags``: that one reads the repository's integer ETags and
+    refuses anything else with a 400, while an artifact's ETag is an opaque quoted hash, and a
+    CDN answers a tag it does not know with the artifact, not an error."""
     if not header:
         return False
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
@@ -263,25 +268,9 @@ async def geo_lookup(request: web.Request) -> web.Response:
 
 # -- /__admin/target -----------------------------------------------------------------------
 async def _read_limited(request: web.Request) -> Any:
-    """An artifact may be larger than other admin bodies; it is still bounded."""
-    if request.content_length is not None and request.content_length > MAX_ARTIFACT_BYTES:
-        raise Problem(413, "body-too-large", f"an artifact is at most {MAX_ARTIFACT_BYTES} bytes")
-    chunks = []
-    size = 0
-    async for chunk in request.content.iter_chunked(1 << 16):
-        size += len(chunk)
-        if size > MAX_ARTIFACT_BYTES:
-            raise Problem(
-                413, "body-too-large", f"an artifact is at most {MAX_ARTIFACT_BYTES} bytes"
-            )
-        chunks.append(chunk)
-    raw = b"".join(chunks)
-    if not raw.strip():
-        raise Problem(400, "empty-body", "the request needs a JSON body")
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise Problem(400, "malformed-json", f"the body is not valid JSON: {exc}") from None
+    """An artifact or table body. It may be larger, and nest deeper, than other admin bodies;
+    it is still bounded in both (problem+json 413 and 400)."""
+    return await read_json(request, limit=MAX_ARTIFACT_BYTES, max_depth=MAX_BODY_DEPTH)
 
 
 @routes.get("/__admin/target/clients")
@@ -392,6 +381,8 @@ async def delete_geo(request: web.Request) -> web.Response:
 async def list_notifications(request: web.Request) -> web.Response:
     target = target_of(request)
     wanted = {k: request.query[k] for k in ("client", "type", "sessionId") if k in request.query}
+    if wanted.get("type", "display") not in ("display", "click"):
+        raise bad_request("bad-type", "type is display or click", pointer="/query/type")
     mbox = request.query.get("mbox")
     found = [
         n

@@ -76,13 +76,20 @@ NOTIFICATIONS = {
 }
 
 
-def _param(name: str, where: str, description: str, *, required: bool = False) -> dict[str, Any]:
+def _param(
+    name: str,
+    where: str,
+    description: str,
+    *,
+    required: bool = False,
+    schema: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "name": name,
         "in": where,
         "required": required or where == "path",
         "description": description,
-        "schema": {"type": "string", "minLength": 1},
+        "schema": schema or {"type": "string", "minLength": 1},
     }
 
 
@@ -126,10 +133,21 @@ def paths() -> dict[str, Any]:
         return {"200": {"description": description, "content": json(schema)}}
 
     no_content = {"204": {"description": "Done"}}
-    client = _param("client", "path", "Target client code")
+    client = _param(
+        "client",
+        "path",
+        "Target client code",
+        schema={"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"},
+    )
+    ip = _param(
+        "ip",
+        "path",
+        "IPv4 or IPv6 address",
+        schema={"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+    )
     name = _param("name", "path", "mbox or view name")
     admin_bad = {
-        "400": problem("Malformed JSON or a bad client code"),
+        "400": problem("Empty, malformed or too deeply nested JSON, or a bad client code"),
         "413": problem("Body too large"),
         "422": problem("The body breaks its schema or a rule; errors name each JSON pointer"),
     }
@@ -157,12 +175,19 @@ def paths() -> dict[str, Any]:
                 {
                     "200": {"description": "Decisions", "content": json(ref(DELIVERY_RESPONSE))},
                     "204": {"description": "context.beacon was true"},
-                    "400": target_error("Invalid request, sessionId, or client; message names it"),
+                    "400": target_error(
+                        "Invalid, empty, malformed or too deeply nested request; bad sessionId; "
+                        "unknown client, or an imsOrgId that is not the client's; message names it"
+                    ),
                     "413": target_error("Body too large"),
                 },
                 parameters=[
                     _param("client", "query", "Client code (else: Host, imsOrgId, the only one)"),
-                    _param("imsOrgId", "query", "IMS organization of the caller"),
+                    _param(
+                        "imsOrgId",
+                        "query",
+                        "IMS organization of the caller; must be the client's when it has one",
+                    ),
                     _param("sessionId", "query", "1-128 printable characters", required=True),
                     _param("version", "query", "Client library version"),
                 ],
@@ -193,7 +218,14 @@ def paths() -> dict[str, Any]:
                 "Geo of the x-forwarded-for address (else the caller's), as x-geo-* values",
                 "target",
                 ok(GEO_ANSWER, "The location; empty for an unknown address"),
-                parameters=[_param("x-forwarded-for", "header", "Address to look up")],
+                parameters=[
+                    _param(
+                        "x-forwarded-for",
+                        "header",
+                        "Address to look up (the first of a list); empty: the caller's",
+                        schema=_STRING,
+                    )
+                ],
             )
         },
         "/__admin/target/clients": {
@@ -340,7 +372,7 @@ def paths() -> dict[str, Any]:
                 "What /v1/geo and delivery decisions use for this address",
                 "admin",
                 {**ok(ref(GEO)), **admin_bad},
-                parameters=[_param("ip", "path", "IPv4 or IPv6 address")],
+                parameters=[ip],
                 body=ref(GEO_ENTRY),
             ),
             "delete": op(
@@ -348,7 +380,7 @@ def paths() -> dict[str, Any]:
                 "Forget it",
                 "admin",
                 {**no_content, **missing},
-                parameters=[_param("ip", "path", "IPv4 or IPv6 address")],
+                parameters=[ip],
             ),
         },
         "/__admin/target/notifications": {
@@ -356,12 +388,14 @@ def paths() -> dict[str, Any]:
                 "listTargetNotifications",
                 "Notifications received (display, click), newest last; filters are exact",
                 "admin",
-                ok(NOTIFICATIONS),
+                {**ok(NOTIFICATIONS), "400": problem("type is neither display nor click")},
                 parameters=[
-                    _param("client", "query", "Only this client's"),
-                    _param("type", "query", "display or click"),
-                    _param("sessionId", "query", "Only this session's"),
-                    _param("mbox", "query", "Only notifications for this mbox"),
+                    _param("client", "query", "Only this client's", schema=_STRING),
+                    _param(
+                        "type", "query", "display or click", schema={"enum": ["display", "click"]}
+                    ),
+                    _param("sessionId", "query", "Only this session's", schema=_STRING),
+                    _param("mbox", "query", "Only notifications for this mbox", schema=_STRING),
                 ],
             ),
             "delete": op("clearTargetNotifications", "Forget them", "admin", no_content),

@@ -20,10 +20,9 @@ import orjson
 
 from mockxcore.auth import Caller
 from mockxcore.decisioning.service import Decisioning
+from mockxcore.offers.schemas import ACTIVITY
 from mockxcore.store import Record, Tenant
 
-OM = "https://ns.adobe.com/experience/offer-management/"
-ACTIVITY = OM + "offer-activity"
 MAX_ITEMS = 30
 
 
@@ -69,11 +68,13 @@ def encode_scope(activity_id: str, placement_id: str, item_count: int | None = N
     return base64.b64encode(orjson.dumps(body)).decode()
 
 
-def locate(store: Store, activity_id: str, org: str | None) -> tuple[Tenant, str] | None:
-    """The org + sandbox and container holding an activity (the client's org only, when the
-    Target client names one)."""
+def locate(store: Store, activity_id: str, org: str) -> tuple[Tenant, str] | None:
+    """The sandbox and container of ``org`` holding an activity.
+
+    Only ``org``'s sandboxes are searched (in the store's order, as Target names no sandbox):
+    a Target client reaches its own organization's repository and no other."""
     for tenant in store.tenants():
-        if org is not None and tenant[0] != org:
+        if tenant[0] != org:
             continue
         for container in store.containers(tenant):
             found = store.get_by_uri(tenant, container.instance_id, activity_id)
@@ -130,11 +131,14 @@ def options(
     store: Store, decisioning: Decisioning, name: str, org: str | None, visitor: dict[str, Any]
 ) -> list[dict[str, Any]] | None:
     """Target options for a decision-scope mbox, decided by the decisioning runtime (caps drawn
-    down, a decision event recorded); None when ``name`` is not a decision scope."""
+    down, a decision event recorded); None when ``name`` is not a decision scope.
+
+    ``org`` is the Target client's organization; a client without one has no repository to
+    ask, so its decision scopes answer no options."""
     scope = parse_scope(name)
     if scope is None:
         return None
-    located = locate(store, scope.activity_id, org)
+    located = locate(store, scope.activity_id, org) if org is not None else None
     if located is None:
         return []
     (org_id, sandbox), container_id = located

@@ -212,6 +212,21 @@ class TargetState:
 
     # -- which client a delivery call is for ------------------------------------------------
     def resolve(self, named: str | None, host: str, org: str | None) -> Client:
+        """The client a delivery call is for (see :meth:`_find`); an ``imsOrgId`` that is not
+        the client's organization is refused, as Target refuses it.
+
+        A client registered without an organization accepts any ``imsOrgId`` (the SDK always
+        sends one), but reaches no organization's repository with it."""
+        client = self._find(named, host, org)
+        if org and client.organization_id is not None and org != client.organization_id:
+            raise TargetError(
+                400,
+                f"imsOrgId {org!r} is not the organization of client {client.code!r} "
+                f"({client.organization_id!r})",
+            )
+        return client
+
+    def _find(self, named: str | None, host: str, org: str | None) -> Client:
         """``client`` parameter, else the Host, else the organization, else the only one."""
         for source, code in (("client parameter", named), ("host", ids.client_from_host(host))):
             if code:

@@ -14,12 +14,18 @@ from aiohttp import web
 
 from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
 from mockxcore.control.middleware import DELETE_FLOW
-from mockxcore.problems import ErrorItem, Problem
+from mockxcore.problems import ErrorItem, Problem, bad_request
 from mockxcore.store import Deletion, Record
 from mockxcore.web import caller_of, query_params, read_json, respond, state_of
 from mockxcore.xcore import mediatypes as mt
 from mockxcore.xcore.hal import ROOT, hal_document, home_document, results_document
-from mockxcore.xcore.repository import DeleteFlow, Repository, etag_matches, parse_etags
+from mockxcore.xcore.repository import (
+    MAX_FILTERS,
+    DeleteFlow,
+    Repository,
+    etag_matches,
+    parse_etags,
+)
 
 routes = web.RouteTableDef()
 
@@ -128,6 +134,7 @@ async def delete_instance(request: web.Request) -> web.Response:
         request.match_info["containerId"],
         request.match_info["instanceId"],
         _flow(request),
+        parse_etags(request.headers.get("If-Match")),
     )
     return _deletion_answer(request, deletion, done=False)
 
@@ -137,9 +144,18 @@ async def delete_instance(request: web.Request) -> web.Response:
 @routes.get(ROOT + "/")
 async def home(request: web.Request) -> web.Response:
     mt.negotiate(request.headers.get("Accept"), mt.HOME_HAL)
-    products = [p for value in request.query.getall("product", []) for p in value.split(",") if p]
-    containers = _repo(request).home(caller_of(request), products)
+    containers = _repo(request).home(caller_of(request), _products(request))
     return respond(home_document(containers), content_type=mt.HOME_HAL)
+
+
+def _products(request: web.Request) -> list[str]:
+    """``?product=`` filters, repeated or comma-separated."""
+    given = request.query.getall("product", [])
+    if len(given) > MAX_FILTERS:
+        raise bad_request(
+            "too-many-filters", f"at most {MAX_FILTERS} product parameters", rule="limits"
+        )
+    return [p for value in given for p in value.split(",") if p]
 
 
 def _container_schema(request: web.Request) -> None:
@@ -164,7 +180,7 @@ async def create_container(request: web.Request) -> web.Response:
 @routes.get(ROOT + "/containers")
 async def list_containers(request: web.Request) -> web.Response:
     mt.negotiate(request.headers.get("Accept"), mt.HAL, RESULTS_SCHEMA)
-    containers = _repo(request).home(caller_of(request), request.query.getall("product", []))
+    containers = _repo(request).home(caller_of(request), _products(request))
     body: dict[str, Any] = {
         "requestTime": _repo(request).now(),
         "_embedded": {
@@ -205,7 +221,10 @@ def _flow(request: web.Request) -> DeleteFlow | None:
 @routes.delete(ROOT + "/containers/{containerId}")
 async def delete_container(request: web.Request) -> web.Response:
     deletion = _repo(request).delete_container(
-        caller_of(request), request.match_info["containerId"], _flow(request)
+        caller_of(request),
+        request.match_info["containerId"],
+        _flow(request),
+        parse_etags(request.headers.get("If-Match")),
     )
     return _deletion_answer(request, deletion, done=False)
 

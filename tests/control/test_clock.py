@@ -74,3 +74,30 @@ def test_bad_clock_requests_are_400_and_change_nothing(mockxcore: MockServer, bo
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/problem+json"
     assert mockxcore.now() == datetime(2021, 2, 12, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"now": "9999-12-31T00:00:00Z"},
+        {"now": "1969-12-31T23:59:59Z"},
+        {"advance": "99999999999999d"},
+        {"advance": 1e300},
+    ],
+)
+def test_the_clock_stays_in_range(mockxcore: MockServer, body: dict[str, object]) -> None:
+    clock = mockxcore.url + "/__admin/clock"
+    requests.put(clock, json={"now": "8999-06-01T00:00:00Z"})
+    response = requests.put(clock, json=body)
+    assert response.status_code == 400, response.text
+    assert requests.get(clock).json()["now"] == "8999-06-01T00:00:00.000Z"
+    assert requests.put(clock, json={"advance": "36500d"}).status_code == 400  # past 9000
+
+
+def test_early_years_are_written_with_four_digits() -> None:
+    from mockxcore import timestamps
+
+    moment = datetime(534, 5, 23, 22, 50, 1, 269000, tzinfo=UTC)
+    assert timestamps.format(moment) == "0534-05-23T22:50:01.269Z"
+    micros = timestamps.epoch_micros(moment)
+    assert timestamps.parse(timestamps.from_epoch_micros(micros)) == moment

@@ -227,6 +227,11 @@ def test_fired_faults_are_journaled_next_to_their_request(mockxcore: MockServer)
         {"action": "delete"},
         {"action": "delete", "polls": 2, "after": "1s"},
         {"action": "slow-body", "duration": "1h"},
+        {"action": "status", "retryAfter": "99999999999999d"},
+        {"action": "delete", "after": 1e300},
+        {"action": "latency", "delay": "lognormal:median=99999999999999d,sigma=1"},
+        {"action": "latency", "delay": "10m"},
+        {"action": "drop", "path": "/" + "a" * 3000},
         [],
     ],
 )
@@ -236,3 +241,25 @@ def test_bad_rules_are_400_and_nothing_is_added(mockxcore: MockServer, rule: Any
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["rule"] == "control"
     assert requests.get(mockxcore.url + "/__admin/faults").json() == []
+
+
+def test_fault_ids_stay_unique_after_an_import(mockxcore: MockServer) -> None:
+    first = mockxcore.add_fault(path="/one", action="drop")
+    second = mockxcore.add_fault(path="/two", action="drop")
+    mockxcore.remove_fault(first["id"])
+    mockxcore.import_state(mockxcore.export_state())
+    third = mockxcore.add_fault(path="/three", action="drop")
+    assert third["id"] not in (first["id"], second["id"])
+    assert len({rule["id"] for rule in mockxcore.faults()}) == 2
+    duplicated = mockxcore.export_state()
+    duplicated["faults"].append(dict(duplicated["faults"][0]))
+    response = requests.put(mockxcore.url + "/__admin/state", json=duplicated)
+    assert response.status_code == 400 and "id" in response.json()["errors"][0]["pointer"]
+
+
+@pytest.mark.mockxcore(strict=False)  # the path is no API's
+def test_a_pathological_path_pattern_cannot_stall_the_server(mockxcore: MockServer) -> None:
+    """``**`` as a backtracking regex took 30 s on a 100-character path; RE2 is linear."""
+    mockxcore.add_fault(path="/**a**a**a**a**a**a**b", action="drop")
+    response = requests.get(mockxcore.url + "/" + "a" * 2000, timeout=10)
+    assert response.status_code in (401, 404)  # answered, the rule did not match

@@ -8,7 +8,9 @@ import pytest
 import requests
 
 from mockxcore import MockServer
-from tests.support import Api, headers
+from tests.support import Api, hal_type, headers
+
+HAL_TEST_ITEM = hal_type()
 
 
 def test_requests_and_answers_are_recorded_with_secrets_masked(mockxcore: MockServer) -> None:
@@ -91,6 +93,20 @@ def test_record_streams_json_lines(tmp_path: Path) -> None:
     assert lines[1]["headers"]["Authorization"] == "Bearer ***"
 
 
+def test_undecodable_header_bytes_are_journaled_as_text(tmp_path: Path) -> None:
+    """aiohttp keeps non-UTF-8 header bytes as surrogates, which JSON cannot carry."""
+    path = tmp_path / "journal.jsonl"
+    with MockServer(record=path) as mock:
+        sent = requests.get(
+            mock.url + "/data/core/xcore/", headers={**headers(), "x-note": "\xff\xfeok"}
+        )
+        assert sent.status_code == 200
+        journal = requests.get(mock.url + "/__admin/journal")
+        assert journal.status_code == 200
+        assert journal.json()[0]["headers"]["x-note"] == "\ufffd\ufffdok"
+    assert json.loads(path.read_text())["headers"]["x-note"] == "\ufffd\ufffdok"
+
+
 def test_assert_every_write_used_if_match(mockxcore: MockServer) -> None:
     api = Api(mockxcore.url)
     iid = api.create_ok({"xdm:name": "x"})["instanceId"]
@@ -124,3 +140,21 @@ def test_assert_deletes_polled_to_completion(mockxcore: MockServer) -> None:
     api.delete(second)
     with pytest.raises(AssertionError, match=rf"DELETE .*/instances/{second} -> 202"):
         mockxcore.assert_deletes_polled_to_completion()
+
+
+@pytest.mark.mockxcore(strict=False)
+def test_a_body_too_deep_to_write_back_is_journaled_as_text(tmp_path: Path) -> None:
+    """orjson refuses to write what nests past 255 levels: the journal keeps such a body as
+    text, so the journal and the recording stay readable."""
+    path = tmp_path / "journal.jsonl"
+    deep = "[" * 300 + "]" * 300
+    with MockServer(record=path) as mock:
+        api = Api(mock.url)
+        refused = api.session.post(
+            api.url("/instances"), data=deep, headers={"Content-Type": HAL_TEST_ITEM}
+        )
+        assert refused.status_code == 400
+        journal = requests.get(mock.url + "/__admin/journal")
+        assert journal.status_code == 200
+        assert journal.json()[-1]["body"] == deep
+    assert json.loads(path.read_text().splitlines()[-1])["body"] == deep

@@ -100,6 +100,9 @@ def test_delay_specs(spec: str, kind: str, first: float, second: float) -> None:
         {"speed": "1ms"},
         [],
         {"routes": [{"path": "x", "delay": "1ms"}]},
+        {"delay": "99999999999999d"},
+        {"delay": 1e300},
+        {"delay": "uniform:min=0ms,max=301s"},
     ],
 )
 def test_bad_latency_is_400_and_changes_nothing(mockxcore: MockServer, body: object) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockxcore import MockServer
-from tests.support import Api, headers
+from tests.support import TEST_ITEM, Api, headers
 
 
 def test_export_carries_clock_faults_latency_and_etags(mockxcore: MockServer) -> None:
@@ -75,7 +75,10 @@ def test_snapshot_round_trip_is_lossless(
         {"faults": [{"action": "explode"}]},
         {"latency": {"delay": "soon"}},
         {"clock": {"frozen": True, "now": "whenever"}},
+        {"clock": {"frozen": True, "now": "9999-01-01T00:00:00Z"}},
         {"tenants": [{"org": 5}]},
+        {"faults": None},
+        {"latency": None},
     ],
 )
 def test_a_bad_part_changes_nothing(mockxcore: MockServer, change: dict[str, Any]) -> None:
@@ -97,3 +100,70 @@ def test_reset_returns_to_the_start_up_settings(mockxcore: MockServer) -> None:
     assert requests.get(mockxcore.url + "/__admin/latency").json()["delay"] == "1ms"
     assert requests.get(mockxcore.url + "/__admin/clock").json()["frozen"] is False
     assert mockxcore.journal == []
+
+
+def test_a_refused_import_leaves_the_id_sequence_alone() -> None:
+    """Two mocks with the same seed make the same ids, even if one refused an import that
+    would have drawn ids for its undated, id-less instances."""
+    bad = {
+        "tenants": [
+            {
+                "org": "test@AdobeOrg",
+                "sandbox": "prod",
+                "containers": [
+                    {
+                        "_instance": {"repo:name": "c"},
+                        "instances": [
+                            {"schemas": [TEST_ITEM], "_instance": {"xdm:name": "fine"}},
+                            {"schemas": [TEST_ITEM], "_instance": {"xdm:name": 5}},
+                        ],
+                    }
+                ],
+            }
+        ]
+    }
+    with MockServer(seed=3) as refused, MockServer(seed=3) as untouched:
+        response = requests.put(refused.url + "/__admin/state", json=bad)
+        assert response.status_code == 400
+        made = [
+            Api(mock.url).create_ok({"xdm:name": "x"})["instanceId"]
+            for mock in (refused, untouched)
+        ]
+        assert made[0] == made[1]
+
+
+def test_undated_instances_take_the_imported_clock() -> None:
+    snapshot = {
+        "clock": {"frozen": True, "now": "2020-05-06T07:08:09Z"},
+        "tenants": [
+            {
+                "org": "test@AdobeOrg",
+                "sandbox": "prod",
+                "containers": [
+                    {
+                        "_instance": {"repo:name": "c"},
+                        "instances": [{"schemas": [TEST_ITEM], "_instance": {"xdm:name": "old"}}],
+                    }
+                ],
+            }
+        ],
+    }
+    with MockServer() as mock:
+        mock.import_state(snapshot)
+        instance = mock.export_state()["tenants"][0]["containers"][0]["instances"][0]
+        assert instance["repo:createdDate"] == "2020-05-06T07:08:09.000Z"
+
+
+def test_a_snapshot_larger_than_max_body_imports_over_http() -> None:
+    """An export must import again, however large the catalog: /__admin/state takes bodies
+    beyond --max-body (bounded separately)."""
+    with MockServer(max_body=4096) as mock:
+        api = Api(mock.url)
+        for n in range(40):
+            api.create_ok({"xdm:name": f"item {n} " + "x" * 100})
+        exported = requests.get(mock.url + "/__admin/state").content
+        assert len(exported) > 4096
+        assert api.create({"xdm:name": "y" * 5000}).status_code == 413  # the API keeps its limit
+        response = requests.put(mock.url + "/__admin/state", data=exported)
+        assert response.status_code == 200, response.text
+        assert requests.get(mock.url + "/__admin/state").content == exported

@@ -38,11 +38,16 @@ def test_activity_offers_lists_candidates_before_profile_rules(scene: Scene) -> 
     assert all(o["repo:etag"] == 1 for o in found["xdm:offers"])
     assert found["xdm:fallback"]["xdm:id"] == scene.fallback
     assert missing["xdm:error"]["status"] == 404
+
+
+@pytest.mark.mockxcore(strict=False)  # the requests break the contract on purpose
+def test_activity_offers_need_one_to_thirty_activities(scene: Scene) -> None:
+    activity = scene.activity()
     assert requests.get(scene.rt.base + "/offers", headers=headers()).status_code == 400
     many = [("activityId", activity)] * 31
-    assert (
-        requests.get(scene.rt.base + "/offers", params=many, headers=headers()).status_code == 400
-    )
+    response = requests.get(scene.rt.base + "/offers", params=many, headers=headers())
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["rule"] == "limits"
 
 
 def test_diagnostics_report_updates_and_compile_errors(scene: Scene) -> None:
@@ -190,3 +195,14 @@ def test_decisions_follow_an_imported_state(runtime: Runtime) -> None:
     assert "xdm:error" not in proposition, proposition
     [gone] = runtime.decide([activity])["xdm:propositions"]
     assert gone["xdm:error"]["status"] == 404
+
+
+@pytest.mark.mockxcore(strict=False)  # an empty header breaks the contract on purpose
+def test_admin_tenant_headers_are_defaulted_when_absent_and_refused_when_empty(
+    mockxcore: MockServer,
+) -> None:
+    url = mockxcore.url + "/__admin/decisions"
+    assert requests.get(url).status_code == 200
+    empty = requests.get(url, headers={"x-sandbox-name": ""})
+    assert empty.status_code == 400
+    assert empty.json()["errors"][0]["pointer"] == "/headers/x-sandbox-name"

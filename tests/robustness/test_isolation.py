@@ -105,3 +105,37 @@ def test_tenants_never_see_each_other(ops: list[tuple[int, str]]) -> None:
                 assert requests.get(f"{mock.url}/__admin/profiles/Email/{who}", headers=own).json()[
                     "attributes"
                 ] == {"tenant": n}
+
+
+def test_target_clients_never_decide_from_another_organizations_activities() -> None:
+    """The delivery path: a decision-scope mbox reaches only the Target client's own
+    organization, whatever the client was registered with and whatever imsOrgId it sends."""
+    from mockxcore.target.scopes import encode_scope
+
+    demo = ("demo@AdobeOrg", "prod")
+    scope = encode_scope(
+        "xcore:offer-activity:8b4e09dad92c7d6", "xcore:offer-placement:2e844967857dd86", 2
+    )
+    body = {"context": {"channel": "web"}, "execute": {"mboxes": [{"index": 1, "name": scope}]}}
+    registrations: dict[str, dict[str, str]] = {
+        "other": {"organizationId": "b@AdobeOrg"},
+        "bare": {},
+    }
+    with MockServer(data="demo") as mock:
+        delivery = mock.url + "/rest/v1/delivery"
+        for code, registration in registrations.items():
+            assert requests.put(f"{mock.url}/__admin/target/clients/{code}", json=registration).ok
+            own = registration.get("organizationId")
+            for ims_org in (None, demo[0], "b@AdobeOrg", "c@AdobeOrg"):
+                query = {"client": code, "sessionId": "s"}
+                if ims_org is not None:
+                    query["imsOrgId"] = ims_org
+                response = requests.post(delivery, params=query, json=body)
+                refused = own is not None and ims_org not in (None, own)
+                assert response.status_code == (400 if refused else 200), response.text
+                if not refused:
+                    assert "options" not in response.json()["execute"]["mboxes"][0]
+                events = requests.get(f"{mock.url}/__admin/decisions", headers=headers(*demo))
+                assert events.json() == []
+        answer = requests.post(delivery, params={"client": "demo", "sessionId": "s"}, json=body)
+        assert len(answer.json()["execute"]["mboxes"][0]["options"]) == 2

@@ -7,7 +7,7 @@ import pytest
 import requests
 
 from mockxcore import MockServer
-from mockxcore.web import MAX_DEPTH
+from mockxcore.jsonbody import MAX_DEPTH
 from tests.support import HAL, TEST_ITEM, Api
 
 pytestmark = pytest.mark.mockxcore(strict=False)  # these requests break limits on purpose
@@ -66,6 +66,16 @@ def test_page_limit_is_clamped(mockxcore: MockServer) -> None:
 def test_query_sizes(mockxcore: MockServer, params: dict[str, Any], slug: str) -> None:
     body = limit_error(Api(mockxcore.url).list(**params))
     assert body["type"] == f"urn:mockxcore:problem:{slug}"
+
+
+def test_product_and_field_repeats_are_bounded(mockxcore: MockServer) -> None:
+    api = Api(mockxcore.url)
+    for path in ("/", "/containers"):
+        response = api.session.get(api.root + path, params={"product": ["acp"] * 33})
+        assert limit_error(response)["type"] == "urn:mockxcore:problem:too-many-filters"
+        assert api.session.get(api.root + path, params={"product": ["acp"] * 32}).ok
+    response = api.search(q="x", field=["_instance.xdm:name"] * 33)
+    assert limit_error(response)["type"] == "urn:mockxcore:problem:too-many-fields"
 
 
 def test_search_terms_are_bounded(mockxcore: MockServer) -> None:

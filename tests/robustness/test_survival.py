@@ -177,3 +177,18 @@ def test_disconnecting_clients_do_not_hurt_the_server(mockxcore: MockServer) -> 
     assert requests.get(mockxcore.url + "/__admin/health").status_code == 200
     assert api.list().json()["_embedded"]["total"] == 1  # no half request was stored
     assert requests.get(mockxcore.url + "/data/core/xcore/", headers=headers()).ok
+
+
+def test_a_failed_save_is_logged_and_the_answer_stands(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A state file that cannot be written (here: its directory is a file) must not turn the
+    client's answer into a 500; the failure is logged, loudly."""
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    with MockServer(config=Config(state_file=str(blocker / "state.json"))) as mock:
+        with caplog.at_level("ERROR", logger="mockxcore"):
+            created = Api(mock.url).create({"xdm:name": "kept in memory"})
+        assert created.status_code == 201
+        assert Api(mock.url).get(created.json()["instanceId"]).status_code == 200
+    assert any("could not save the state" in r.getMessage() for r in caplog.records)

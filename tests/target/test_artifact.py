@@ -9,7 +9,8 @@ import pytest
 import requests
 import urllib3
 
-from mockxcore import MockServer
+from mockxcore import MockServer, jsonbody
+from mockxcore.target.artifact import MAX_BODY_DEPTH, MAX_CONDITION_DEPTH
 from tests.target.support import deliver, mboxes, web_request
 
 pytestmark = pytest.mark.mockxcore(data="demo")
@@ -191,13 +192,74 @@ def test_invalid_artifacts_name_the_problem(
 
 def test_deeply_nested_conditions_are_refused(mockxcore: MockServer) -> None:
     condition: Any = True
-    for _ in range(80):
+    for _ in range(40):  # 80 deep: over the condition limit, under the body limit
         condition = {"!": [condition]}
     artifact = copy.deepcopy(ARTIFACT)
     artifact["rules"]["mboxes"]["greeting"][0]["condition"] = condition
     response = requests.put(f"{mockxcore.url}/__admin/target/clients/hand/artifact", json=artifact)
     assert response.status_code == 422
     assert response.json()["errors"][0]["rule"] == "condition-depth"
+
+
+def _nested(levels: int) -> Any:
+    """A value nesting ``levels`` objects."""
+    value: Any = "x"
+    for _ in range(levels):
+        value = {"d": value}
+    return value
+
+
+def _with_condition(condition: Any) -> dict[str, Any]:
+    artifact = copy.deepcopy(ARTIFACT)
+    artifact["rules"]["mboxes"]["greeting"][0]["condition"] = condition
+    return artifact
+
+
+def test_a_condition_may_nest_to_its_own_limit_inside_the_artifact(
+    mockxcore: MockServer,
+) -> None:
+    """The artifact body limit leaves room for a condition at MAX_CONDITION_DEPTH, which sits a
+    few levels inside the artifact (the general MAX_DEPTH body limit would refuse it)."""
+    condition: Any = True
+    for _ in range(MAX_CONDITION_DEPTH // 2):  # a dict and a list per level
+        condition = {"!": [condition]}
+    artifact = _with_condition(condition)
+    assert jsonbody.depth(artifact) > jsonbody.MAX_DEPTH
+    url = mockxcore.url
+    loaded = requests.put(f"{url}/__admin/target/clients/hand/artifact", json=artifact)
+    assert loaded.status_code == 200, loaded.text
+    assert requests.get(f"{url}/hand/production/v1/rules.json").status_code == 200
+
+
+@pytest.mark.parametrize("levels", [MAX_BODY_DEPTH + 1, 300, 900])
+def test_an_artifact_nested_too_deep_is_a_400_and_changes_nothing(
+    mockxcore: MockServer, levels: int
+) -> None:
+    """orjson writes at most 255 levels: an artifact stored deeper could never be served nor
+    exported again, so it is refused before it is stored."""
+    url = mockxcore.url
+    before = requests.get(f"{url}/__admin/target/clients/demo").json()["etag"]
+    deep = {**ARTIFACT, "pad": _nested(levels)}
+    for client in ("demo", "deep"):
+        response = requests.put(f"{url}/__admin/target/clients/{client}/artifact", json=deep)
+        assert response.status_code == 400, response.text
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.json()["type"] == "urn:mockxcore:problem:too-deep"
+        assert str(MAX_BODY_DEPTH) in response.json()["detail"]
+    assert requests.get(f"{url}/__admin/target/clients/deep").status_code == 404
+    assert requests.get(f"{url}/__admin/target/clients/demo").json()["etag"] == before
+    assert requests.get(f"{url}/demo/production/v1/rules.json").status_code == 200
+    assert requests.get(f"{url}/__admin/state").status_code == 200
+
+
+def test_an_artifact_at_the_body_limit_is_served_and_exported(mockxcore: MockServer) -> None:
+    url = mockxcore.url
+    deep = {**ARTIFACT, "pad": _nested(MAX_BODY_DEPTH - 1)}
+    assert jsonbody.depth(deep) == MAX_BODY_DEPTH
+    loaded = requests.put(f"{url}/__admin/target/clients/hand/artifact", json=deep)
+    assert loaded.status_code == 200, loaded.text
+    assert requests.get(f"{url}/hand/production/v1/rules.json").json()["pad"] == deep["pad"]
+    assert requests.get(f"{url}/__admin/state").status_code == 200
 
 
 def test_admin_bodies_are_bounded_and_parsed(mockxcore: MockServer) -> None:

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 import requests
 
 from mockxcore import MockServer
+from mockxcore.jsonbody import MAX_DEPTH
 from mockxcore.target import scopes
-from tests.support import OpenApiChecker
-from tests.target.support import TNT, deliver, mboxes, notifications, put_table, web_request
+from tests.support import OpenApiChecker, headers
+from tests.target.support import (
+    DEMO_ORG,
+    TNT,
+    deliver,
+    mboxes,
+    notifications,
+    put_table,
+    web_request,
+)
 
 pytestmark = pytest.mark.mockxcore(data="demo")
 
@@ -386,7 +396,7 @@ def test_malformed_json_is_a_target_400(mockxcore: MockServer) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["status"] == 400
-    assert "malformed JSON" in body["message"]
+    assert "not valid JSON" in body["message"]
     empty = requests.post(mockxcore.url + "/rest/v1/delivery", params={"sessionId": "s"})
     assert empty.status_code == 400 and "JSON body" in empty.json()["message"]
 
@@ -424,6 +434,118 @@ def test_an_oversized_body_is_a_target_413(mockxcore: MockServer) -> None:
     )
     assert response.status_code == 413
     assert response.json()["status"] == 413
+
+
+@pytest.mark.mockxcore(strict=False)  # sends what the contracts refuse, on purpose
+def test_an_oversized_body_is_answered_in_targets_shape(mockxcore: MockServer) -> None:
+    response = requests.post(
+        mockxcore.url + "/rest/v1/delivery",
+        params={"sessionId": "s"},
+        data=b'{"context": {"channel": "web"}, "pad": "' + b"x" * (2 << 20) + b'"}',
+    )
+    assert response.status_code == 413
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"status", "message"}
+
+
+def _nested(levels: int) -> Any:
+    """A value nesting ``levels`` objects."""
+    value: Any = "x"
+    for _ in range(levels):
+        value = {"d": value}
+    return value
+
+
+@pytest.mark.mockxcore(strict=False)  # sends what the contracts refuse, on purpose
+@pytest.mark.parametrize("levels", [MAX_DEPTH - 1, 300, 900])
+def test_a_body_nested_too_deep_is_a_target_400_and_keeps_nothing(
+    mockxcore: MockServer, levels: int
+) -> None:
+    """Parsed by the mock's one body parser: a body it could not answer, or whose notification
+    it could not list again, is refused whole."""
+    url = mockxcore.url
+    deep = _nested(levels)
+    notification = {"id": "n", "type": "display", "timestamp": 1, "tokens": ["t"], "deep": deep}
+    for body in (
+        web_request(id={"tntId": TNT, "deep": deep}),
+        web_request(notifications=[notification]),
+    ):
+        response = deliver(url, body)
+        assert response.status_code == 400, response.text
+        assert response.headers["Content-Type"] == "application/json"
+        assert response.json() == {
+            "status": 400,
+            "message": f"the body nests arrays and objects deeper than {MAX_DEPTH} levels",
+        }
+    listed = requests.get(f"{url}/__admin/target/notifications")
+    assert listed.status_code == 200
+    assert listed.json() == {"notifications": [], "received": 0}
+
+
+def test_a_body_at_the_nesting_limit_is_answered(mockxcore: MockServer) -> None:
+    deep = _nested(MAX_DEPTH - 2)  # in the body's "id" object, inside the body
+    response = deliver(mockxcore.url, web_request(id={"tntId": TNT, "deep": deep}))
+    assert response.status_code == 200, response.text
+    assert response.json()["id"]["deep"] == deep
+
+
+# -- decision scopes stay in the client's organization ----------------------------------------
+LIVE_SCOPE = scopes.encode_scope(
+    "xcore:offer-activity:8b4e09dad92c7d6", "xcore:offer-placement:2e844967857dd86", 2
+)
+
+
+def _demo_decisions(url: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = requests.get(
+        f"{url}/__admin/decisions", headers=headers(DEMO_ORG, "prod")
+    ).json()
+    return events
+
+
+def _scope_answer(url: str, client: str, ims_org: str | None = None) -> dict[str, Any]:
+    request = web_request(id={"tntId": TNT}, execute={"mboxes": mboxes(LIVE_SCOPE)})
+    if ims_org is None:
+        response = deliver(url, request, client=client)
+    else:
+        response = deliver(url, request, client=client, imsOrgId=ims_org)
+    assert response.status_code == 200, response.text
+    mbox: dict[str, Any] = response.json()["execute"]["mboxes"][0]
+    return mbox
+
+
+def test_decision_scopes_reach_only_the_clients_own_organization(mockxcore: MockServer) -> None:
+    """Neither another organization's client nor a client without one decides from the demo
+    organization's activities: no offers, no caps drawn down, no decision events."""
+    url = mockxcore.url
+    evil = requests.put(f"{url}/__admin/target/clients/evil", json={"organizationId": "x@Org"})
+    assert evil.ok
+    assert requests.put(f"{url}/__admin/target/clients/bare", json={}).ok
+    assert "options" not in _scope_answer(url, "evil")
+    assert "options" not in _scope_answer(url, "bare")
+    assert "options" not in _scope_answer(url, "bare", DEMO_ORG)
+    assert _demo_decisions(url) == []
+    assert len(_scope_answer(url, "demo")["options"]) == 2
+    assert len(_demo_decisions(url)) == 1
+
+
+def test_an_ims_org_id_that_is_not_the_clients_is_a_target_400(mockxcore: MockServer) -> None:
+    url = mockxcore.url
+    evil = requests.put(f"{url}/__admin/target/clients/evil", json={"organizationId": "x@Org"})
+    assert evil.ok
+    request = web_request(execute={"mboxes": mboxes(LIVE_SCOPE)})
+    refused = deliver(url, request, client="evil", imsOrgId=DEMO_ORG)
+    assert refused.status_code == 400
+    assert refused.headers["Content-Type"] == "application/json"
+    assert refused.json() == {
+        "status": 400,
+        "message": "imsOrgId 'demo@AdobeOrg' is not the organization of client 'evil' ('x@Org')",
+    }
+    hosted = deliver(
+        url, request, client=None, headers={"Host": "evil.tt.omtrdc.net"}, imsOrgId=DEMO_ORG
+    )
+    assert hosted.status_code == 400 and "'evil'" in hosted.json()["message"]
+    assert _demo_decisions(url) == []
+    assert deliver(url, request, client="demo", imsOrgId=DEMO_ORG).status_code == 200
 
 
 # -- which client --------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from mockxcore import MockServer
+from mockxcore.target.artifact import MAX_BODY_DEPTH
 from tests.target.support import deliver, mboxes, put_table, web_request
 
 UA_IPHONE = (
@@ -375,3 +376,21 @@ def test_activity_ids_are_unique(mock: MockServer) -> None:
     response = put_table(mock.url, {"activities": [one, {**one, "mbox": "n"}]})
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == "/activities/1/id"
+
+
+@pytest.mark.parametrize("levels", [MAX_BODY_DEPTH + 1, 300, 900])
+def test_a_table_nested_too_deep_is_a_400_and_changes_nothing(
+    mock: MockServer, levels: int
+) -> None:
+    load(mock.url, {"mbox": "m", "experiences": [{"options": html("kept")}]})
+    content: Any = "x"
+    for _ in range(levels):
+        content = [content]
+    deep = {"mbox": "m", "experiences": [{"options": [{"type": "json", "content": content}]}]}
+    response = put_table(mock.url, {"activities": [deep]})
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:mockxcore:problem:too-deep"
+    assert answer(mock.url) == "kept"
+    assert requests.get(f"{mock.url}/__admin/target/clients/demo/table").status_code == 200
+    assert requests.get(f"{mock.url}/__admin/state").status_code == 200

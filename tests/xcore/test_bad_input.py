@@ -67,7 +67,8 @@ CASES: dict[str, tuple[Call, int]] = {
         422,
     ),
     "patch malformed json": (_patch(b"[{", raw=True), 400),
-    "bad if-match": (lambda api, iid: api.patch(iid, [], if_match="not-an-etag"), 400),
+    # An etag never issued matches nothing (HTTP): a mismatch, not a malformed request.
+    "foreign if-match": (lambda api, iid: api.patch(iid, [], if_match="not-an-etag"), 409),
     "bad filter path": (_list(property="xdm:name==x"), 400),
     "bad regex": (_list(property="_instance.xdm:name~(unclosed"), 400),
     "regex too long": (_list(property="_instance.xdm:name~" + "a" * 2000), 400),

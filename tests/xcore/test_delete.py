@@ -1,7 +1,7 @@
 """Asynchronous deletes: 202 + status Location, polls, outcome, referential integrity."""
 
 from mockxcore import MockServer
-from tests.support import RECEIPT, Api
+from tests.support import HAL, RECEIPT, Api
 
 
 def test_unreferenced_delete_is_accepted_after_one_202(api: Api) -> None:
@@ -61,3 +61,27 @@ def test_delete_status_belongs_to_its_tenant(mockxcore: MockServer) -> None:
     location = mine.delete(mine.create_ok({"xdm:name": "x"})["instanceId"]).headers["Location"]
     assert theirs.poll(location).status_code == 404
     assert mine.poll(location).status_code == 200
+
+
+def test_a_stale_if_match_refuses_the_delete(api: Api) -> None:
+    iid = api.create_ok({"xdm:name": "x"})["instanceId"]
+    stale = api.session.delete(api.url(f"/instances/{iid}"), headers={"If-Match": '"7"'})
+    assert stale.status_code == 409
+    assert stale.headers["ETag"] == '"1"'
+    assert api.get(iid).status_code == 200
+    fresh = api.session.delete(api.url(f"/instances/{iid}"), headers={"If-Match": '"1"'})
+    assert fresh.status_code == 202
+
+
+def test_a_stale_if_match_refuses_a_container_delete(api: Api) -> None:
+    created = api.session.post(
+        api.root + "/containers",
+        json={"_instance": {"repo:name": "spare"}, "_links": {}},
+        headers={
+            "Content-Type": HAL + '; schema="https://ns.adobe.com/experience/xcore/container"'
+        },
+    )
+    assert created.status_code == 201, created.text
+    url = api.root + "/containers/" + created.json()["instanceId"]
+    assert api.session.delete(url, headers={"If-Match": '"9"'}).status_code == 409
+    assert api.session.get(url).status_code == 200

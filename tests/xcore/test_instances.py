@@ -277,3 +277,13 @@ def test_registering_a_schema_is_one_argument() -> None:
             {"code": "SAVE"}, schema="https://example.com/schemas/coupon"
         )
         assert response.status_code == 400
+
+
+def test_etags_never_issued_match_nothing(api: Api) -> None:
+    """HTTP: If-None-Match with a foreign etag reads; If-Match with one is a mismatch."""
+    iid = api.create_ok({"xdm:name": "x"})["instanceId"]
+    assert api.get(iid, **{"If-None-Match": '"abc"'}).status_code == 200
+    assert api.get(iid, **{"If-None-Match": '"abc", "1"'}).status_code == 304
+    patch = [{"op": "replace", "path": "/_instance/xdm:name", "value": "y"}]
+    assert api.patch(iid, patch, if_match='"abc"').status_code == 409
+    assert api.patch(iid, patch, if_match='"abc", "1"').status_code == 200

@@ -13,40 +13,23 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-import re2
-
 from mockxcore.decisioning.pql import syntax as ast
 from mockxcore.decisioning.pql import values as v
 from mockxcore.decisioning.pql.errors import Refusal
+from mockxcore.regex import Regex, RegexError, compile_re2
 
 if TYPE_CHECKING:
     from mockxcore.decisioning.pql.compiler import Compiler, Env, Fn, Scope
-
-MAX_REGEX = 2048
-
-Regex = Any  # re2's compiled pattern; the package has no type hints
 
 
 # -- regular expressions -----------------------------------------------------------------------
 
 
 def compile_regex(pattern: str) -> Regex | str:
-    """An RE2 program for ``pattern``, or the reason RE2 refuses it.
-
-    RE2 matches in linear time, so no pattern or subject can stall the event loop; the price
-    is that Java-only syntax (possessive quantifiers, look-around, back-references) is refused.
-    """
-    if len(pattern) > MAX_REGEX:
-        return f"it is longer than {MAX_REGEX} characters"
-    options = re2.Options()
-    options.max_mem = 8 << 20
-    options.log_errors = False
+    """An RE2 program for ``pattern`` (see :mod:`mockxcore.regex`), or why RE2 refuses it."""
     try:
-        return re2.compile(pattern, options)
-    except re2.error as error:
-        reason = error.args[0] if error.args else "invalid"
-        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
-    except (UnicodeError, ValueError, TypeError) as error:
+        return compile_re2(pattern)
+    except RegexError as error:
         return str(error)
 
 

@@ -1,0 +1,65 @@
+"""JSON request bodies, parsed with bounds: empty, malformed and too deeply nested bodies are a
+400, never an exception deeper in (orjson cannot even write back what nests past 255 levels).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from mockxcore.problems import ErrorItem, Problem
+
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects a request body may have (no real payload comes near)."""
+
+
+def depth(value: Any) -> int:
+    """How deeply ``value`` nests arrays and objects (iteratively: no recursion to exhaust)."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
+    """A request body: 400 when empty, malformed, or nested deeper than ``max_depth``.
+
+    ``max_depth`` is :data:`MAX_DEPTH` unless a kind of body has a deeper legal shape of its
+    own (a Target artifact's conditions may nest 64 levels inside the artifact)."""
+    too_deep = Problem(
+        400,
+        "too-deep",
+        f"the body nests arrays and objects deeper than {max_depth} levels",
+        [ErrorItem("limits", f"nesting deeper than {max_depth} levels", "")],
+    )
+    if not raw.strip():
+        raise Problem(
+            400,
+            "empty-body",
+            "the request needs a JSON body",
+            [ErrorItem("json", "empty body", "")],
+        )
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc):  # orjson's own limit, far beyond ours
+            raise too_deep from None
+        raise Problem(
+            400,
+            "malformed-json",
+            f"the body is not valid JSON: {exc}",
+            [ErrorItem("json", str(exc), "")],
+        ) from None
+    if depth(value) > max_depth:
+        raise too_deep
+    return value
