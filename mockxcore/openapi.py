@@ -98,6 +98,7 @@ PROBLEMS = {
     "406": _problem("The Accept header admits no representation this resource has"),
     "409": _problem("If-Match names a stale etag (or the instance already exists)"),
     "413": _problem("The body is larger than the configured limit"),
+    "507": _problem("A new org + sandbox, and the mock already holds 10,000"),
     "415": _problem("Wrong Content-Type; the detail names the expected one"),
     "422": _problem("The instance breaks its schema, a reference or a semantic rule"),
 }
@@ -302,7 +303,7 @@ def _operation(
     operation["parameters"] = (TENANT if secured else []) + (parameters or [])
     if body is not None:
         operation["requestBody"] = {"required": True, "content": body}
-    operation["responses"] = responses
+    operation["responses"] = {**responses, **(_problems(507) if secured else {})}
     operation["security"] = [{"bearer": [], "apiKey": []}] if secured else []
     return operation
 

@@ -64,10 +64,6 @@ def _request(entry: Entry) -> str:
     return f"{entry.get('method')} {entry.get('path')}"
 
 
-def _header(entry: Entry, name: str) -> str | None:
-    return assertions.header(entry, name)
-
-
 def check(
     entries: Sequence[Entry], conformance: Conformance, *, if_match: str = "warning"
 ) -> list[Finding]:
@@ -114,7 +110,7 @@ def check(
                     )
                 )
         for name in _ETAG_HEADERS:
-            value = _header(entry, name)
+            value = assertions.header(entry, name)
             if (
                 value is not None
                 and value.strip() != "*"
@@ -180,7 +176,10 @@ def _foreign_containers(entries: Iterable[Entry]) -> list[Finding]:
     owner: dict[str, tuple[str, str]] = {}
     findings = []
     for entry in entries:
-        tenant = (_header(entry, "x-gw-ims-org-id") or "", _header(entry, "x-sandbox-name") or "")
+        tenant = (
+            assertions.header(entry, "x-gw-ims-org-id") or "",
+            assertions.header(entry, "x-sandbox-name") or "",
+        )
         body = entry.get("responseBody")
         if isinstance(body, dict) and entry.get("status") in (200, 201):
             for container in (body.get("_embedded") or {}).get(_CONTAINER_SCHEMA, []):

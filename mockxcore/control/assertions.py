@@ -11,16 +11,16 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from mockxcore.control import journal
+
 Entry = dict[str, Any]
 WRITES = ("PUT", "PATCH")
 _INSTANCE = re.compile(r"^/data/core/xcore/(?:containers/)?[^/]+(?:/instances/[^/]+)?$")
 
 
 def header(entry: Entry, name: str) -> str | None:
-    for key, value in entry.get("headers", {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    return None
+    """A request header of a journal entry."""
+    return journal.header(entry.get("headers", {}), name)
 
 
 def describe(entry: Entry) -> str:

@@ -52,6 +52,23 @@ def _body(raw: bytes | None, content_type: str) -> Any:
     return raw.decode("utf-8", "replace")
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The entries a journal filter keeps: this method, a path starting with ``path``, this
+    status (``None``: any). One definition for ``/__admin/journal`` and ``mock.journal``."""
+
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+
+    def selects(self, method: str, path: str, status: int | None) -> bool:
+        return (
+            (self.method is None or method == self.method.upper())
+            and (self.path is None or path.startswith(self.path))
+            and (self.status is None or status == self.status)
+        )
+
+
 @dataclass(slots=True)
 class Entry:
     """One journaled request. Cheap to make: fields stay raw until :meth:`to_dict`."""
@@ -120,8 +137,16 @@ def text(value: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _content_type(headers: dict[str, str]) -> str:
-    return next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+def header(headers: Headers, name: str) -> str | None:
+    """A header's value, its name compared without case (journaled headers keep the case the
+    client sent; raw ones may be a list of pairs)."""
+    items = headers.items() if isinstance(headers, Mapping) else headers
+    wanted = name.lower()
+    return next((str(v) for k, v in items if k.lower() == wanted), None)
+
+
+def _content_type(headers: Headers) -> str:
+    return header(headers, "content-type") or ""
 
 
 def cut(raw: bytes | None) -> tuple[bytes | None, bool]:
@@ -175,13 +200,8 @@ class Journal:
         self, *, method: str | None = None, path: str | None = None, status: int | None = None
     ) -> list[Entry]:
         """Entries oldest first, filtered by method, path prefix and status."""
-        return [
-            e
-            for e in self._entries
-            if (method is None or e.method == method.upper())
-            and (path is None or e.path.startswith(path))
-            and (status is None or e.status == status)
-        ]
+        selection = Selection(method, path, status)
+        return [e for e in self._entries if selection.selects(e.method, e.path, e.status)]
 
     def clear(self) -> None:
         self._entries.clear()

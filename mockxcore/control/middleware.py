@@ -10,7 +10,6 @@ import asyncio
 import socket
 import struct
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from aiohttp import web
 from mockxcore.auth import Caller, identify
 from mockxcore.control import persistence
 from mockxcore.control.faults import TERMINAL, FaultRule
-from mockxcore.control.journal import MAX_BODY, cut
+from mockxcore.control.journal import MAX_BODY, cut, header
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.runner import received_at
 from mockxcore.web import STATE, Handler, echo_request_id, log, problem_response
@@ -287,20 +286,14 @@ def journal_entries(request: web.Request) -> list[dict[str, Any]]:
         entries = [
             e
             for e in entries
-            if _header(e, "x-gw-ims-org-id") == org
-            and (sandbox is None or _header(e, "x-sandbox-name") == sandbox)
+            if header(e.headers, "x-gw-ims-org-id") == org
+            and (sandbox is None or header(e.headers, "x-sandbox-name") == sandbox)
         ]
     return [state.journal.render(e) for e in entries]
 
 
 def _bad_filter(name: str, message: str) -> Problem:
     return Problem(400, "bad-control", message, [ErrorItem("control", message, f"/query/{name}")])
-
-
-def _header(entry: Any, name: str) -> str | None:
-    headers = entry.headers
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    return next((value for key, value in items if key.lower() == name), None)
 
 
 @web.middleware

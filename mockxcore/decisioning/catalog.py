@@ -39,7 +39,7 @@ class Option:
     characteristics: dict[str, str]
 
     def in_window(self, now: datetime) -> bool:
-        return (self.start is None or self.start <= now) and (self.end is None or now <= self.end)
+        return _within(self.start, self.end, now)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,12 @@ class Activity:
     fallback: str
 
     def active(self, now: datetime) -> bool:
-        return (self.start is None or self.start <= now) and (self.end is None or now <= self.end)
+        return _within(self.start, self.end, now)
+
+
+def _within(start: datetime | None, end: datetime | None, now: datetime) -> bool:
+    """Inside a calendar window, both ends included; a missing end is open."""
+    return (start is None or start <= now) and (end is None or now <= end)
 
 
 @dataclass(frozen=True)

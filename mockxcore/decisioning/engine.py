@@ -28,6 +28,7 @@ from typing import Any
 
 from mockxcore.decisioning.catalog import Activity, Catalog, Option
 from mockxcore.decisioning.pql import Profile
+from mockxcore.problems import ErrorItem, Problem
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,12 @@ def profile_key(offer: str, identity: tuple[str, str]) -> str:
 
 
 def _problem(status: int, slug: str, detail: str) -> dict[str, Any]:
-    return {
-        "type": f"urn:mockxcore:problem:{slug}",
-        "title": slug.replace("-", " "),
-        "status": status,
-        "detail": detail,
-        "errors": [{"rule": slug, "pointer": "", "message": detail}],
-    }
+    """A per-activity error, in the problem shape every other error has."""
+    return Problem(status, slug, detail, [ErrorItem(slug, detail, "")]).to_dict()
+
+
+def activity_not_found(uri: str) -> dict[str, Any]:
+    return _problem(404, "activity-not-found", f"no offer activity {uri} in this container")
 
 
 def option_document(option: Option, placement: str, *, ranked: bool) -> dict[str, Any]:
@@ -124,9 +124,7 @@ def decide(
             propositions.append(
                 {
                     "xdm:activity": {"xdm:id": uri},
-                    "xdm:error": _problem(
-                        404, "activity-not-found", f"no offer activity {uri} in this container"
-                    ),
+                    "xdm:error": activity_not_found(uri),
                 }
             )
             continue

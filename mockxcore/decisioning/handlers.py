@@ -100,22 +100,20 @@ async def get_profile(request: web.Request) -> web.Response:
 
 @routes.delete("/__admin/profiles/{namespace}/{id}")
 async def delete_profile(request: web.Request) -> web.Response:
-    decisioning = _decisioning(request)
-    tenant = _tenant(request)
-    profile = decisioning.get_profile(
-        tenant, request.match_info["namespace"], request.match_info["id"]
+    return respond(
+        _decisioning(request).delete_profile(
+            _tenant(request), request.match_info["namespace"], request.match_info["id"]
+        )
     )
-    decisioning.repo.store.delete_profile(tenant, (profile["namespace"], profile["id"]))
-    return respond(profile)
 
 
 @routes.get("/__admin/decisions")
 async def list_decisions(request: web.Request) -> web.Response:
     """The decision events of an org and sandbox (non-dry-run decisions), oldest first."""
-    return respond(_decisioning(request).repo.store.decisions(_tenant(request)))
+    return respond(_decisioning(request).decisions(_tenant(request)))
 
 
 @routes.delete("/__admin/decisions")
 async def clear_decisions(request: web.Request) -> web.Response:
-    _decisioning(request).repo.store.clear_decisions(_tenant(request))
+    _decisioning(request).clear_decisions(_tenant(request))
     return respond([])

@@ -15,7 +15,12 @@ from typing import Any
 from mockxcore import timestamps
 from mockxcore.auth import Caller
 from mockxcore.decisioning.catalog import Catalog, compile_catalog
-from mockxcore.decisioning.engine import DecisionRequest, decide, option_document
+from mockxcore.decisioning.engine import (
+    DecisionRequest,
+    activity_not_found,
+    decide,
+    option_document,
+)
 from mockxcore.decisioning.pql import Profile
 from mockxcore.problems import ErrorItem, Problem, bad_request, not_found
 from mockxcore.store import Tenant
@@ -214,22 +219,14 @@ class Decisioning:
                 rule="limits",
             )
         catalog = self.catalog(caller, container_id)
-        results = []
+        results: list[dict[str, Any]] = []
         for uri in activity_ids:
             activity = catalog.activities.get(uri)
             if activity is None:
                 results.append(
                     {
                         "xdm:activity": {"xdm:id": uri},
-                        "xdm:error": {
-                            "type": "urn:mockxcore:problem:activity-not-found",
-                            "title": "Not Found",
-                            "status": 404,
-                            "detail": f"no offer activity {uri} in this container",
-                            "errors": [
-                                {"rule": "activity-not-found", "pointer": "", "message": uri}
-                            ],
-                        },
+                        "xdm:error": activity_not_found(uri),
                     }
                 )
                 continue
@@ -293,3 +290,16 @@ class Decisioning:
         if doc is None:
             raise not_found("profile", f"{namespace}/{ident}")
         return {"namespace": namespace, "id": ident, **doc}
+
+    def delete_profile(self, tenant: Tenant, namespace: str, ident: str) -> dict[str, Any]:
+        """Forget a profile; answers what it was (404 when there was none)."""
+        profile = self.get_profile(tenant, namespace, ident)
+        self.repo.store.delete_profile(tenant, (namespace, ident))
+        return profile
+
+    def decisions(self, tenant: Tenant) -> list[dict[str, Any]]:
+        """The tenant's decision events (non-dry-run decisions), oldest first."""
+        return self.repo.store.decisions(tenant)
+
+    def clear_decisions(self, tenant: Tenant) -> None:
+        self.repo.store.clear_decisions(tenant)

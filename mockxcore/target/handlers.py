@@ -380,16 +380,15 @@ async def delete_geo(request: web.Request) -> web.Response:
 @routes.get("/__admin/target/notifications")
 async def list_notifications(request: web.Request) -> web.Response:
     target = target_of(request)
-    wanted = {k: request.query[k] for k in ("client", "type", "sessionId") if k in request.query}
-    if wanted.get("type", "display") not in ("display", "click"):
+    if request.query.get("type", "display") not in ("display", "click"):
         raise bad_request("bad-type", "type is display or click", pointer="/query/type")
-    mbox = request.query.get("mbox")
-    found = [
-        n
-        for n in target.notifications
-        if all(n.get(k) == v for k, v in wanted.items())
-        and (mbox is None or (n.get("mbox") or {}).get("name") == mbox)
-    ]
+    found = target.find_notifications(
+        **{
+            k: request.query[k]
+            for k in ("client", "type", "sessionId", "mbox")
+            if k in request.query
+        }
+    )
     return respond({"notifications": found, "received": target.notification_count})
 
 

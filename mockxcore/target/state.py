@@ -298,6 +298,16 @@ class TargetState:
     def clear_notifications(self) -> None:
         self.notifications.clear()
 
+    def find_notifications(self, mbox: str | None = None, **exact: str) -> list[dict[str, Any]]:
+        """Notifications received, oldest first, with exactly these ``client``, ``type`` and
+        ``sessionId`` values, for ``mbox`` when given."""
+        return [
+            n
+            for n in self.notifications
+            if all(n.get(k) == v for k, v in exact.items())
+            and (mbox is None or (n.get("mbox") or {}).get("name") == mbox)
+        ]
+
     # -- snapshot --------------------------------------------------------------------------
     def export(self) -> dict[str, Any]:
         out: dict[str, Any] = {

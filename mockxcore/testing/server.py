@@ -20,9 +20,11 @@ from aiohttp import web
 
 from mockxcore import timestamps
 from mockxcore.app import build_app
+from mockxcore.auth import DEFAULT_ORG, DEFAULT_SANDBOX
 from mockxcore.config import Config
 from mockxcore.control import assertions
 from mockxcore.control.durations import parse_duration
+from mockxcore.control.journal import Selection
 from mockxcore.control.latency import Latency
 from mockxcore.runner import Runner
 from mockxcore.state import MockState
@@ -66,13 +68,8 @@ class Journal(list[dict[str, Any]]):
 
         >>> mock.journal.filter(method="PATCH", status=409)   # doctest: +SKIP
         """
-        return Journal(
-            e
-            for e in self
-            if (method is None or e["method"] == method.upper())
-            and (path is None or e["path"].startswith(path))
-            and (status is None or e["status"] == status)
-        )
+        selection = Selection(method, path, status)
+        return Journal(e for e in self if selection.selects(e["method"], e["path"], e["status"]))
 
 
 class MockServer:
@@ -266,6 +263,71 @@ class MockServer:
 
     def clear_faults(self) -> None:
         self._on_loop(self.state.faults.clear)
+
+    # -- decisioning: profiles and decision events -----------------------------------------
+    # As the /__admin/profiles and /__admin/decisions endpoints: for the org and sandbox named
+    # (default: the demo's, like the endpoints without Adobe's headers).
+    def put_profile(
+        self,
+        namespace: str,
+        ident: str,
+        profile: dict[str, Any],
+        *,
+        org: str = DEFAULT_ORG,
+        sandbox: str = DEFAULT_SANDBOX,
+    ) -> dict[str, Any]:
+        """Store a profile (attributes, segment membership, events) for decisions to read.
+
+        >>> mock.put_profile("Email", "ann@example.com", {"attributes": {"tier": "gold"}},
+        ...                  org="test@AdobeOrg")   # doctest: +SKIP
+        """
+        return self._on_loop(
+            lambda: self.state.decisioning.put_profile((org, sandbox), namespace, ident, profile)
+        )
+
+    def profile(
+        self, namespace: str, ident: str, *, org: str = DEFAULT_ORG, sandbox: str = DEFAULT_SANDBOX
+    ) -> dict[str, Any]:
+        return self._on_loop(
+            lambda: self.state.decisioning.get_profile((org, sandbox), namespace, ident)
+        )
+
+    def delete_profile(
+        self, namespace: str, ident: str, *, org: str = DEFAULT_ORG, sandbox: str = DEFAULT_SANDBOX
+    ) -> dict[str, Any]:
+        return self._on_loop(
+            lambda: self.state.decisioning.delete_profile((org, sandbox), namespace, ident)
+        )
+
+    def decisions(
+        self, *, org: str = DEFAULT_ORG, sandbox: str = DEFAULT_SANDBOX
+    ) -> list[dict[str, Any]]:
+        """The decision events of non-dry-run decisions, oldest first."""
+        return self._on_loop(lambda: self.state.decisioning.decisions((org, sandbox)))
+
+    def clear_decisions(self, *, org: str = DEFAULT_ORG, sandbox: str = DEFAULT_SANDBOX) -> None:
+        self._on_loop(lambda: self.state.decisioning.clear_decisions((org, sandbox)))
+
+    # -- Target: artifacts, decision tables, geo, notifications ----------------------------
+    def load_artifact(self, client: str, artifact: dict[str, Any]) -> dict[str, Any]:
+        """As ``PUT /__admin/target/clients/{client}/artifact``; returns the client's summary."""
+        return self._on_loop(lambda: self.state.target.load_artifact(client, artifact).summary())
+
+    def load_table(self, client: str, table: dict[str, Any]) -> dict[str, Any]:
+        """As ``PUT /__admin/target/clients/{client}/table`` (see docs/target.md)."""
+        return self._on_loop(lambda: self.state.target.load_table(client, table).summary())
+
+    def set_geo(self, ip: str, geo: dict[str, Any]) -> dict[str, Any]:
+        """As ``PUT /__admin/target/geo/{ip}``: what /v1/geo and decisions use for ``ip``."""
+        return self._on_loop(lambda: self.state.target.set_geo(ip, geo))
+
+    def notifications(self, mbox: str | None = None, **exact: str) -> list[dict[str, Any]]:
+        """Delivery API notifications received, filtered like ``/__admin/target/notifications``
+        (``client=``, ``type=``, ``sessionId=``, ``mbox``)."""
+        return self._on_loop(lambda: self.state.target.find_notifications(mbox, **exact))
+
+    def clear_notifications(self) -> None:
+        self._on_loop(lambda: self.state.target.clear_notifications())
 
     # -- journal and assertions ------------------------------------------------------------
     @property

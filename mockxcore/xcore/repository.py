@@ -42,6 +42,7 @@ from mockxcore.xcore.hal import hal_document
 DEFAULT_PRODUCT_CONTEXTS = ("dma_offers", "acp")
 MAX_FILTERS = 32
 MAX_IDS = 100
+MAX_TENANTS = 10_000
 
 
 @dataclass
@@ -169,6 +170,13 @@ class Repository:
         tenant = caller.tenant
         if self.store.has_tenant(tenant):
             return
+        if len(self.store.tenants()) >= MAX_TENANTS:  # each costs memory; headers cost nothing
+            raise Problem(
+                507,
+                "too-many-tenants",
+                f"this mock already holds {MAX_TENANTS} org + sandbox pairs",
+                [ErrorItem("limits", "no room for another org + sandbox", "/headers")],
+            )
         self.store.add_tenant(tenant)
         if self.settings.auto_container:
             now = self.now()

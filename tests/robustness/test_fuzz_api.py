@@ -83,4 +83,5 @@ def test_schemathesis_finds_no_fault(tmp_path: Path) -> None:
     assert tested and int(tested.group(1)) >= 50, output[-3000:]
     assert generated and int(generated.group(1)) >= 1000, output[-3000:]
     assert "Stateful" in output
+    print(f"schemathesis: {tested.group(0)} operations, {generated.group(0)} test cases")
     assert all(entry["status"] < 500 for entry in health)

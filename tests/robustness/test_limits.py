@@ -8,6 +8,7 @@ import requests
 
 from mockxcore import MockServer
 from mockxcore.jsonbody import MAX_DEPTH
+from mockxcore.xcore.repository import MAX_TENANTS
 from tests.support import HAL, TEST_ITEM, Api
 
 pytestmark = pytest.mark.mockxcore(strict=False)  # these requests break limits on purpose
@@ -142,3 +143,17 @@ def test_integers_and_names_are_bounded(
     response = Api(mockxcore.url).create(instance)
     assert response.status_code == 422
     assert response.json()["errors"][0]["pointer"] == pointer
+
+
+def test_the_number_of_tenants_is_bounded(mockxcore: MockServer) -> None:
+    """Every new org + sandbox costs memory (and gets a container): at 10,000 a new one is
+    refused, while those already known carry on."""
+    known = [{"org": f"org-{n}@AdobeOrg", "sandbox": "prod"} for n in range(MAX_TENANTS)]
+    mockxcore.import_state({"tenants": known})
+    refused = Api(mockxcore.url, org="one-too-many@AdobeOrg").session.get(
+        mockxcore.url + "/data/core/xcore/"
+    )
+    body = limit_error(refused, 507)
+    assert body["type"] == "urn:mockxcore:problem:too-many-tenants"
+    known_one = Api(mockxcore.url, org="org-7@AdobeOrg")
+    assert known_one.session.get(mockxcore.url + "/data/core/xcore/").status_code == 200

@@ -88,3 +88,45 @@ def test_fixture_is_registered_and_honours_the_marker(pytester: pytest.Pytester)
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+def test_decisioning_and_target_controls_match_their_endpoints() -> None:
+    from mockxcore.target import scopes
+    from tests.target.support import deliver, mboxes, web_request
+    from tests.target.test_artifact import ARTIFACT
+
+    with MockServer(data="demo") as mock:
+        stored = mock.put_profile("Email", "ann@example.com", {"attributes": {"tier": "gold"}})
+        over_http = requests.get(mock.url + "/__admin/profiles/Email/ann@example.com").json()
+        assert over_http == stored == mock.profile("Email", "ann@example.com")
+        assert mock.delete_profile("Email", "ann@example.com") == stored
+        assert requests.get(mock.url + "/__admin/profiles/Email/ann@example.com").status_code == 404
+
+        scope = scopes.encode_scope(
+            "xcore:offer-activity:8b4e09dad92c7d6", "xcore:offer-placement:2e844967857dd86", 2
+        )
+        request = web_request(
+            execute={"mboxes": mboxes(scope)},
+            notifications=[{"id": "n1", "type": "display", "timestamp": 1, "tokens": ["t"]}],
+        )
+        assert deliver(mock.url, request).status_code == 200
+        events = mock.decisions()
+        assert events and events == requests.get(mock.url + "/__admin/decisions").json()
+        mock.clear_decisions()
+        assert requests.get(mock.url + "/__admin/decisions").json() == []
+        assert [n["id"] for n in mock.notifications(type="display")] == ["n1"]
+        assert mock.notifications(type="click") == []
+
+        summary = mock.load_artifact("hand", ARTIFACT)
+        assert summary["source"] == "artifact"
+        served = requests.get(mock.url + "/hand/production/v1/rules.json").json()
+        assert served["rules"] == ARTIFACT["rules"]
+        table = {
+            "activities": [
+                {"mbox": "m", "experiences": [{"options": [{"type": "html", "content": "t"}]}]}
+            ]
+        }
+        assert mock.load_table("tabled", table)["source"] == "table"
+        mock.set_geo("203.0.113.9", {"city": "Lisbon", "countryCode": "PT"})
+        geo = requests.get(mock.url + "/v1/geo", headers={"x-forwarded-for": "203.0.113.9"})
+        assert geo.json()["x-geo-city"] == "Lisbon"
