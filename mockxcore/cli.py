@@ -295,6 +295,11 @@ async def _serve(config: Config, verbose: bool) -> None:
         state.admin_port = runner.addresses[-1][1]
         print(f"mockxcore control plane on http://{shown}:{state.admin_port}/__admin", flush=True)
 
+    await _until_signalled(runner)
+
+
+async def _until_signalled(runner: web.AppRunner) -> None:
+    """Serve until SIGINT or SIGTERM, then shut down cleanly (in-flight requests finish)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -303,6 +308,14 @@ async def _serve(config: Config, verbose: bool) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def _emit(text: str, output: str | None) -> None:
+    """A report or document: to ``-o FILE`` when given, else to stdout."""
+    if output:
+        Path(output).write_text(text)
+    else:
+        sys.stdout.write(text)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -321,10 +334,7 @@ def _verify(args: argparse.Namespace) -> int:
         "json": lambda: verify.as_json(findings, len(entries)),
         "junit": lambda: verify.junit(findings, entries),
     }[args.format]()
-    if args.output:
-        Path(args.output).write_text(report)
-    else:
-        sys.stdout.write(report)
+    _emit(report, args.output)
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -341,14 +351,7 @@ async def _record(args: argparse.Namespace) -> int:
     await site.start()
     host, port = runner.addresses[0][:2]
     print(f"mockxcore recording on http://{host}:{port} -> {args.upstream}", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        await runner.cleanup()
+    await _until_signalled(runner)
     print(recorder.summary(), file=sys.stderr, flush=True)
     return 1 if recorder.drift else 0
 
@@ -369,10 +372,7 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"mockxcore: {exc}", file=sys.stderr)
         return 2
     text = json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n"
-    if args.output:
-        Path(args.output).write_text(text)
-    else:
-        sys.stdout.write(text)
+    _emit(text, args.output)
     return 0
 
 
@@ -397,10 +397,7 @@ def _contract_test(args: argparse.Namespace) -> int:
         "json": contract_test.as_json,
         "junit": contract_test.junit,
     }[args.format](results, args.base_url)
-    if args.output:
-        Path(args.output).write_text(report)
-    else:
-        sys.stdout.write(report)
+    _emit(report, args.output)
     return 0 if all(r.passed for r in results) else 1
 
 

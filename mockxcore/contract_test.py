@@ -30,24 +30,19 @@ from hypothesis import strategies as st
 
 from mockxcore import strategies
 from mockxcore.conformance import Conformance, parse_body
+from mockxcore.contracts import CONTAINER_SCHEMA as CONTAINER
+from mockxcore.offers.schemas import (
+    ACTIVITY,
+    FALLBACK,
+    FILTER,
+    OFFER,
+    PLACEMENT,
+    RULE,
+    TAG,
+    TEXT,
+)
+from mockxcore.xcore.mediatypes import HAL, PATCH_HAL, RECEIPT
 
-OM = "https://ns.adobe.com/experience/offer-management/"
-PLACEMENT, OFFER, FALLBACK = (
-    OM + "offer-placement",
-    OM + "personalized-offer",
-    OM + "fallback-offer",
-)
-RULE, TAG, FILTER, ACTIVITY = (
-    OM + "eligibility-rule",
-    OM + "tag",
-    OM + "offer-filter",
-    OM + "offer-activity",
-)
-XCORE = "application/vnd.adobe.platform.xcore."
-HAL = XCORE + "hal+json"
-PATCH_HAL = XCORE + "patch.hal+json"
-RECEIPT = XCORE + "xdm.receipt+json"
-CONTAINER = "https://ns.adobe.com/experience/xcore/container"
 MAX_POLLS = 30
 
 
@@ -166,13 +161,12 @@ class Scenario:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.created: list[str] = []
-        text = OM + "content-component-text"
         self.placement = self._make(
             PLACEMENT,
             {
                 "xdm:name": "contract-test placement",
                 "xdm:channel": "https://ns.adobe.com/xdm/channels/web",
-                "xdm:componentType": text,
+                "xdm:componentType": TEXT,
             },
         )
         self.tag = self._make(TAG, _unique({"xdm:name": "contract-test tag"}))
@@ -189,7 +183,7 @@ class Scenario:
         )
         representation = {
             "xdm:placement": self.placement,
-            "xdm:components": [{"@type": text, "xdm:copyline": "hello"}],
+            "xdm:components": [{"@type": TEXT, "xdm:copyline": "hello"}],
         }
         self.fallback = self._make(
             FALLBACK,
@@ -212,7 +206,7 @@ class Scenario:
             FILTER,
             {"xdm:name": "contract-test filter", "xdm:filterType": "anyTags", "ids": [self.tag]},
         )
-        placements = {self.placement: text}
+        placements = {self.placement: TEXT}
         fallbacks = {self.fallback: [self.placement]}
         self.valid: dict[str, st.SearchStrategy[dict[str, Any]]] = {
             PLACEMENT: strategies.placements(),

@@ -71,6 +71,13 @@ class Decisioning:
             return catalog
         return cached[2]
 
+    def _check(self, schema: str, body: Any, slug: str) -> None:
+        """A 400 naming the first few ways ``body`` breaks ``schema`` (every one in errors)."""
+        errors = self.repo.contracts.validate(schema, body)
+        if errors:
+            summary = "; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors[:3])
+            raise Problem(400, slug, summary, errors)
+
     # -- decisions -------------------------------------------------------------------------
     def parse(self, body: Any) -> DecisionRequest:
         """The request, checked: 400 naming the field for anything malformed."""
@@ -83,14 +90,7 @@ class Decisioning:
                     pointer="/xdm:offerActivities",
                     rule="limits",
                 )
-        errors = self.repo.contracts.validate(REQUEST_SCHEMA, body)
-        if errors:
-            raise Problem(
-                400,
-                "bad-decision-request",
-                "; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors[:3]),
-                errors,
-            )
+        self._check(REQUEST_SCHEMA, body, "bad-decision-request")
         identities = tuple(
             (namespace, entry["xdm:id"])
             for namespace, entries in body["xdm:identityMap"].items()
@@ -273,14 +273,7 @@ class Decisioning:
 
     # -- profiles --------------------------------------------------------------------------
     def put_profile(self, tenant: Tenant, namespace: str, ident: str, body: Any) -> dict[str, Any]:
-        errors = self.repo.contracts.validate(PROFILE_SCHEMA, body)
-        if errors:
-            raise Problem(
-                400,
-                "bad-profile",
-                "; ".join(f"{e.pointer or '/'}: {e.message}" for e in errors[:3]),
-                errors,
-            )
+        self._check(PROFILE_SCHEMA, body, "bad-profile")
         doc = {k: v for k, v in body.items() if k not in ("namespace", "id")}
         self.repo.store.put_profile(tenant, (namespace, ident), doc)
         return {"namespace": namespace, "id": ident, **doc}

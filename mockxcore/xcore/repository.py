@@ -179,23 +179,40 @@ class Repository:
             )
         self.store.add_tenant(tenant)
         if self.settings.auto_container:
-            now = self.now()
-            record = Record(
+            record = self._container_record(
+                caller,
                 self.default_container_id(tenant),
-                CONTAINER_SCHEMA,
-                self.contracts.info(CONTAINER_SCHEMA).version,
-                1,
-                now,
-                now,
-                caller.account,
-                caller.account,
-                caller.client_id,
-                caller.client_id,
                 {"repo:name": f"{tenant[0]} {tenant[1]} container", "dataCenter": "VA7"},
                 {},
-                {"productContexts": list(DEFAULT_PRODUCT_CONTEXTS)},
+                list(DEFAULT_PRODUCT_CONTEXTS),
             )
             self.store.put_container(tenant, record, None)
+
+    def _container_record(
+        self,
+        caller: Caller,
+        instance_id: str,
+        instance: dict[str, Any],
+        links: dict[str, Any],
+        contexts: list[str],
+    ) -> Record:
+        """A new container, created now by ``caller``."""
+        now = self.now()
+        return Record(
+            instance_id,
+            CONTAINER_SCHEMA,
+            self.contracts.info(CONTAINER_SCHEMA).version,
+            1,
+            now,
+            now,
+            caller.account,
+            caller.account,
+            caller.client_id,
+            caller.client_id,
+            instance,
+            links,
+            {"productContexts": contexts},
+        )
 
     def home(self, caller: Caller, products: Sequence[str]) -> list[Record]:
         """Containers of the caller, those with any of ``products`` when given (a union)."""
@@ -214,21 +231,8 @@ class Repository:
 
     def create_container(self, caller: Caller, body: Any) -> Record:
         instance, links, contexts = self._container_body(body)
-        now = self.now()
-        record = Record(
-            self.new_id(),
-            CONTAINER_SCHEMA,
-            self.contracts.info(CONTAINER_SCHEMA).version,
-            1,
-            now,
-            now,
-            caller.account,
-            caller.account,
-            caller.client_id,
-            caller.client_id,
-            instance,
-            links,
-            {"productContexts": contexts or ["acp"]},
+        record = self._container_record(
+            caller, self.new_id(), instance, links, list(contexts or ["acp"])
         )
         self.store.put_container(caller.tenant, record, None)
         return record
