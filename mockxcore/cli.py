@@ -181,9 +181,18 @@ def _parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate", help="write a realistic catalog (a snapshot) for demos and load tests"
     )
-    generate.add_argument("--offers", type=int, default=100)
-    generate.add_argument("--activities", type=int, default=5)
-    generate.add_argument("--tags", type=int, default=8)
+    generate.add_argument(
+        "--table",
+        action="store_true",
+        help="a Target decision table for client --client, not a repository catalog",
+    )
+    generate.add_argument("--offers", type=int, default=100, help="catalog: offers")
+    generate.add_argument(
+        "--activities", type=int, default=None, help="activities (default: 5; 100 with --table)"
+    )
+    generate.add_argument("--tags", type=int, default=8, help="catalog: tags")
+    generate.add_argument("--mboxes", type=int, default=30, help="table: mboxes")
+    generate.add_argument("--client", default="demo", help="table: the Target client code")
     generate.add_argument("--seed", type=int, default=0)
     generate.add_argument("--org", default="demo@AdobeOrg")
     generate.add_argument("--sandbox", default="prod")
@@ -360,14 +369,20 @@ def _generate(args: argparse.Namespace) -> int:
     from mockxcore import generate
 
     try:
-        snapshot = generate.catalog(
-            args.offers,
-            args.activities,
-            seed=args.seed,
-            tags=args.tags,
-            org=args.org,
-            sandbox=args.sandbox,
-        )
+        if args.table:
+            table = generate.decision_table(
+                100 if args.activities is None else args.activities, args.mboxes, seed=args.seed
+            )
+            snapshot = generate.target_snapshot(table, args.client, args.org)
+        else:
+            snapshot = generate.catalog(
+                args.offers,
+                5 if args.activities is None else args.activities,
+                seed=args.seed,
+                tags=args.tags,
+                org=args.org,
+                sandbox=args.sandbox,
+            )
     except ValueError as exc:
         print(f"mockxcore: {exc}", file=sys.stderr)
         return 2

@@ -295,6 +295,12 @@ def _live(
     if document["repo:etag"] != etag or read.headers.get("ETag") != f'"{etag}"':
         raise Violation("a read disagrees with the receipt about the etag")
     provider.call("GET", url, (304,), headers={"If-None-Match": f'"{etag}"'})
+    self_link = document.get("_links", {}).get("self", {}).get("href")
+    if not isinstance(self_link, str):
+        raise Violation("a read instance has no _links.self.href")
+    linked = provider.call("GET", provider.root + self_link, (200,)).json()
+    if linked.get("instanceId") != receipt["instanceId"]:
+        raise Violation(f"_links.self ({self_link}) does not lead back to the instance")
     listed = provider.call(
         "GET", provider.instances, (200,), params={"schema": schema, "id": receipt["@id"]}
     ).json()

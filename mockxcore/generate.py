@@ -1,8 +1,11 @@
-"""``mockxcore generate``: realistic catalogs for demos and load tests.
+"""``mockxcore generate``: realistic catalogs and Target decision tables for demos and load
+tests.
 
 A catalog is a snapshot (loadable with ``serve --data`` or ``PUT /__admin/state``) of one
 container holding placements, tags, eligibility rules, personalized offers, fallbacks, filters
-and activities, consistent under every rule of the repository. Names and copy come from Faker;
+and activities, consistent under every rule of the repository. A decision table (``--table``)
+is a Target client's activities -- A/B splits and experience targeting, audiences on mbox
+parameters, the page and the browser -- in a snapshot too. Names and copy come from Faker;
 every choice comes from the seed, so the same arguments give the same file.
 
 The building blocks (:class:`Builder`) also made the embedded demo data.
@@ -16,10 +19,8 @@ from typing import Any
 
 from faker import Faker
 
-OM = "https://ns.adobe.com/experience/offer-management/"
-IMAGELINK = OM + "content-component-imagelink"
-TEXT = OM + "content-component-text"
-HTML = OM + "content-component-html"
+from mockxcore.offers.schemas import HTML, IMAGELINK, NS, TEXT
+
 WEB = "https://ns.adobe.com/xdm/channels/web"
 EMAIL = "https://ns.adobe.com/xdm/channels/email"
 RULES = [
@@ -63,7 +64,7 @@ class Builder:
         self.instances.append(
             {
                 "instanceId": self.instance_id(),
-                "schema": OM + kind,
+                "schema": NS + kind,
                 "repo:createdDate": self.created,
                 "repo:createdBy": "demo-admin@techacct.adobe.com",
                 "repo:createdByClientId": "mockxcore",
@@ -289,3 +290,77 @@ def catalog(
         )
     container = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     return build.snapshot(container, org, sandbox, "Generated catalog")
+
+
+# -- Target decision tables ----------------------------------------------------------------
+def _audience(rng: random.Random) -> dict[str, Any]:
+    return rng.choice(
+        [
+            {"attribute": "mbox.tier", "equals": rng.choice(["gold", "silver", "bronze"])},
+            {"attribute": "page.path", "startsWith": rng.choice(["/sale", "/shop", "/cart"])},
+            {"attribute": "user.browserType", "in": ["chrome", "firefox"]},
+            {"attribute": "page.url", "contains": "example", "ignoreCase": True},
+            {
+                "all": [
+                    {"attribute": "mbox.size", "greaterThan": 2},
+                    {"attribute": "user.platform", "equals": "mac"},
+                ]
+            },
+        ]
+    )
+
+
+def decision_table(activities: int = 100, mboxes: int = 30, *, seed: int = 0) -> dict[str, Any]:
+    """A Target decision table: ``activities`` activities spread over ``mboxes`` mboxes
+    (``mbox-00``...), three experiences each. Two in three are A/B tests (33/33/34 splits,
+    most with an audience), the others experience targeting (an audience per experience but
+    the last); half the contents are HTML with a ``${campaign.id}`` macro, half JSON."""
+    if activities < 0 or mboxes < 1:
+        raise ValueError("activities is a count; at least one mbox")
+    rng = random.Random(seed)
+    fake = Faker()
+    fake.seed_instance(seed)
+    table = []
+    for n in range(activities):
+        kind = "ab" if n % 3 else "xt"
+        activity: dict[str, Any] = {
+            "name": f"{fake.catch_phrase()} ({n + 1})",
+            "type": kind,
+            "priority": rng.randint(0, 3),
+            "mbox": f"mbox-{n % mboxes:02d}",
+            "experiences": [],
+        }
+        if kind == "ab" and rng.random() < 0.7:
+            activity["audience"] = _audience(rng)
+        for e in range(3):
+            line = fake.sentence(nb_words=5)
+            experience: dict[str, Any] = {
+                "name": f"Experience {'ABC'[e]}",
+                "options": [
+                    {
+                        "type": "html",
+                        "content": f'<div data-activity="${{campaign.id}}">{line}</div>',
+                    }
+                    if rng.random() < 0.5
+                    else {"type": "json", "content": {"headline": line, "variant": e}}
+                ],
+            }
+            if kind == "ab":
+                experience["split"] = 33 if e < 2 else 34
+            elif e < 2:
+                experience["audience"] = _audience(rng)
+            activity["experiences"].append(experience)
+        table.append(activity)
+    return {"activities": table}
+
+
+def target_snapshot(
+    table: dict[str, Any], client: str = "demo", org: str | None = "demo@AdobeOrg"
+) -> dict[str, Any]:
+    """A snapshot holding one Target client loaded from ``table`` (and no repository data)."""
+    entry: dict[str, Any] = {"client": client, "organizationId": org, "table": table}
+    return {
+        "mockxcore": "snapshot/1",
+        "tenants": [],
+        "target": {"mockxcore": "target/1", "clients": [entry]},
+    }

@@ -75,9 +75,26 @@ def merge(snapshots: Iterable[dict[str, Any]]) -> dict[str, Any]:
             )
             for part in ("containers", "deletions", "profiles", "decisions"):
                 into[part] = into[part] + list(tenant.get(part, []))
+        if isinstance(snap.get("target"), dict) and isinstance(settings.get("target"), dict):
+            snap = {**snap, "target": _merge_target(settings["target"], snap["target"])}
         # Other sections (clock, faults, latency, ...): a later file's replace an earlier's.
         settings.update({k: v for k, v in snap.items() if k not in ("tenants", "mockxcore")})
     return {**settings, "mockxcore": FORMAT, "tenants": list(merged.values())}
+
+
+def _merge_target(earlier: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """Target clients joined by client code (a later file's client replaces an earlier's)."""
+    clients = {
+        str(c.get("client")): c
+        for part in (earlier, later)
+        for c in part.get("clients", [])
+        if isinstance(c, dict)
+    }
+    geo = {**earlier.get("geo", {}), **later.get("geo", {})}
+    merged = {**earlier, **later, "clients": list(clients.values())}
+    if geo:
+        merged["geo"] = geo
+    return merged
 
 
 def dump(repo: Repository) -> dict[str, Any]:

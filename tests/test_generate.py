@@ -90,3 +90,43 @@ def test_stdout_and_bad_arguments() -> None:
 def test_tiny_catalogs_are_valid(offers: int) -> None:
     with MockServer(data=generate.catalog(offers, 3, seed=1)):
         pass
+
+
+def test_a_generated_decision_table_is_served_beside_the_demo(tmp_path: Path) -> None:
+    out = tmp_path / "table.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "mockxcore", "generate", "--table", "--activities", "12",
+         "--mboxes", "4", "--client", "shop", "--seed", "5", "-o", str(out)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text()) == generate.target_snapshot(
+        generate.decision_table(12, 4, seed=5), "shop"
+    )
+    with MockServer(data=["demo", str(out)]) as mock:
+        clients = requests.get(mock.url + "/__admin/target/clients").json()["clients"]
+        assert {(c["client"], c["source"]) for c in clients} == {
+            ("demo", "table"),
+            ("shop", "table"),
+        }
+        assert mock.export_state()["tenants"]  # the demo's repository data is still there
+        request = {
+            "id": {"tntId": "0123456789abcdef0123456789abcdef.35_0"},
+            "context": {"channel": "web", "address": {"url": "https://www.example.com/sale"}},
+            "execute": {"mboxes": [{"index": n + 1, "name": f"mbox-{n:02d}"} for n in range(4)]},
+        }
+        answered = requests.post(
+            mock.url + "/rest/v1/delivery",
+            params={"client": "shop", "sessionId": "s"},
+            json=request,
+        )
+        assert answered.status_code == 200, answered.text
+        mboxes = answered.json()["execute"]["mboxes"]
+        assert any(m.get("options") for m in mboxes)
+
+
+def test_tables_are_seeded() -> None:
+    assert generate.decision_table(9, 3, seed=1) == generate.decision_table(9, 3, seed=1)
+    assert generate.decision_table(9, 3, seed=1) != generate.decision_table(9, 3, seed=2)
+    with pytest.raises(ValueError):
+        generate.decision_table(5, 0)
