@@ -1,9 +1,11 @@
-"""Hypothesis strategies for the xcore repository's offer-management objects.
+"""Hypothesis strategies for the xcore repository's offer-management objects and for
+Target's Delivery API.
 
-They let a client's tests (and ours) state properties over everything the repository
-accepts, not over a handful of hand-written fixtures: valid objects, whole catalogs ready to
-load into the mock, JSON Patches, list and search queries, decision requests -- and, for each,
-inputs that break exactly one rule, labelled with the rule the mock's errors will name.
+They let a client's tests (and ours) state properties over everything the mock accepts, not
+over a handful of hand-written fixtures: valid objects, whole catalogs ready to load into the
+mock, JSON Patches, list and search queries, decision requests, Delivery API requests -- and,
+for each, inputs that break exactly one rule, labelled with the rule the mock's errors will
+name.
 
 Everything random is drawn by Hypothesis (Faker included, see :func:`faked`), so failing
 examples replay from the database and shrink. ``docs/strategies.md`` is the user guide.
@@ -15,6 +17,7 @@ examples replay from the database and shrink. ``docs/strategies.md`` is the user
 from mockxcore.strategies._common import instants
 from mockxcore.strategies.catalogs import catalogs, entries, objects_in
 from mockxcore.strategies.decisions import decision_requests, identities
+from mockxcore.strategies.delivery import delivery_requests, invalid_delivery_requests
 from mockxcore.strategies.invalid import (
     invalid_eligibility_rules,
     invalid_fallback_offers,
@@ -45,12 +48,14 @@ __all__ = [
     "catalogs",
     "components",
     "decision_requests",
+    "delivery_requests",
     "eligibility_rules",
     "entries",
     "faked",
     "fallback_offers",
     "identities",
     "instants",
+    "invalid_delivery_requests",
     "invalid_eligibility_rules",
     "invalid_fallback_offers",
     "invalid_json_patches",

@@ -30,14 +30,17 @@ def edge_host(cluster: str) -> str:
 
 
 def location_hint(tnt_id: str | None) -> str | None:
-    """The cluster of a ``tntId`` (``abc.28_0`` -> ``28``), read the way the SDKs read it."""
+    """The cluster of a ``tntId`` (``abc.28_0`` -> ``28``), read the way the SDKs read it.
+
+    Clusters are numbers (they name ``mboxedge<cluster>.tt.omtrdc.net``): anything else is no
+    hint, so the answer's ``edgeHost`` stays a real edge host name."""
     if not tnt_id:
         return None
     parts = tnt_id.split(".")
     if len(parts) != 2 or not parts[1]:
         return None
     node = parts[1].split("_")
-    if len(node) != 2 or not node[0]:
+    if len(node) != 2 or not (node[0].isascii() and node[0].isdigit() and len(node[0]) <= 4):
         return None
     return node[0]
 

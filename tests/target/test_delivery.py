@@ -619,3 +619,17 @@ def test_an_unknown_client_is_a_400_naming_it(mockxcore: MockServer) -> None:
         assert (
             "no Target client" in deliver(empty.url, web_request(), client=None).json()["message"]
         )
+
+
+@pytest.mark.parametrize("tnt_id", ["abc.x_0", "abc.35-x_0", "abc.12345_0"])
+def test_a_location_hint_that_is_not_a_cluster_is_ignored(
+    mockxcore: MockServer, tnt_id: str
+) -> None:
+    from mockxcore import contracts
+
+    body = deliver(mockxcore.url, web_request(id={"tntId": tnt_id})).json()
+    assert body["id"]["tntId"] == tnt_id
+    assert re.fullmatch(r"mboxedge\d{1,4}\.tt\.omtrdc\.net", body["edgeHost"])
+    assert not contracts.default().validate(
+        "https://ns.adobe.com/experience/target/delivery-response", body
+    )
