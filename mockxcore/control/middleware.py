@@ -73,7 +73,10 @@ async def control_middleware(request: web.Request, handler: Handler) -> web.Stre
         if response is not None:
             entry.status = response.status
             entry.response_headers = response.headers
-            if isinstance(response, web.Response) and isinstance(response.body, bytes):
+            # type() first: a Response is a MutableMapping, so isinstance() goes through abc
+            if (type(response) is web.Response or isinstance(response, web.Response)) and (
+                isinstance(response.body, bytes)
+            ):
                 entry.response_body, cut_response = cut(response.body)
                 entry.truncated = entry.truncated or cut_response
         if fired:

@@ -196,6 +196,8 @@ def _with_lower_case(values: dict[str, Any]) -> dict[str, Any]:
 def mbox_context(parameters: Any) -> dict[str, Any]:
     if not isinstance(parameters, dict) or not parameters:
         return {}
+    if "." not in "".join(parameters):  # no dotted name: nesting would only copy
+        return _with_lower_case(parameters)
     return _with_lower_case(_nest(parameters))
 
 

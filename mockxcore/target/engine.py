@@ -58,7 +58,7 @@ ScopeResolver = Callable[[str], list[dict[str, Any]] | None]
 """Options for a decision-scope mbox name, or None when the name is not a decision scope."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Inputs:
     """Everything besides the artifact and the request that a decision depends on."""
 
@@ -155,6 +155,9 @@ class _Decider:
                 extra[token] = geo[key]
         self.token_extras = extra
         self.listed_tokens = listed
+        self.shareable = artifact is not None and len(extra) <= 1
+        """Whether consequences without macros may be shaped once per artifact (no geo
+        tokens: the answer then only depends on the rule)."""
 
     # -- evaluation ----------------------------------------------------------------------
     def context_for(self, detail: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +185,30 @@ class _Decider:
         if tracer is not None:
             tracer.evaluated(rule, dict(context), matched)
         return matched
+
+    def first_match(
+        self, rules: tuple[Rule, ...] | list[Rule], context: dict[str, Any], tracer: _Tracer | None
+    ) -> Rule | None:
+        """The first rule that :meth:`matches` (a regional mbox's answer), inlined: this loop
+        is the hot path of every request."""
+        allocations = self.allocations
+        for rule in rules:
+            activity_id = rule.activity_id
+            allocation = allocations.get(activity_id)
+            if allocation is None:
+                inputs = self.inputs
+                allocation = ids.allocation(inputs.client, activity_id, inputs.visitor_key)
+                allocations[activity_id] = allocation
+            context["allocation"] = allocation
+            try:
+                matched = bool(rule.check(context))
+            except Exception:  # as in matches()
+                matched = False
+            if tracer is not None:
+                tracer.evaluated(rule, dict(context), matched)
+            if matched:
+                return rule
+        return None
 
     def rules(self, listed: tuple[Rule, ...]) -> tuple[Rule, ...] | list[Rule]:
         if self.artifact is None or not self.artifact.scoped:
@@ -223,12 +250,13 @@ class _Decider:
 
         Without macros or geo tokens the answer only depends on the rule, so it is shaped once
         per artifact and shared (answers are serialized, never changed)."""
-        if rule.macros or len(self.token_extras) > 1 or self.artifact is None:
+        if rule.macros or not self.shareable or self.artifact is None:
             return self.shape(rule, mode, kind, detail, name)
         key = (id(rule), mode, kind)
-        found = self.artifact.shaped.get(key)
+        shared = self.artifact.shaped
+        found = shared.get(key)
         if found is None:
-            found = self.artifact.shaped[key] = self.shape(rule, mode, kind, detail, name)
+            found = shared[key] = self.shape(rule, mode, kind, detail, name)
         shaped: tuple[list[dict[str, Any]], list[dict[str, Any]] | None] = found
         return shaped
 
@@ -308,15 +336,19 @@ class _Decider:
             page = self.page_load(mode, detail)
             entry.update({k: v for k, v in page.items() if k != "state"})
             return entry
-        tracer = self.tracer("mbox", mode, detail)
+        tracer = self.tracer("mbox", mode, detail) if self.inputs.trace is not None else None
         context = self.context_for(detail)
-        for rule in self.rules(artifact.mboxes.get(name, ())):
-            if self.matches(rule, context, tracer):
-                options, metrics = self.consequence(rule, mode, "mbox", detail, name)
-                _put(entry, "options", options)
-                _put(entry, "metrics", metrics)
+        listed = artifact.mboxes.get(name, ())
+        rules = self.rules(listed) if artifact.scoped else listed
+        rule = self.first_match(rules, context, tracer)
+        if rule is not None:
+            options, metrics = self.consequence(rule, mode, "mbox", detail, name)
+            if options:
+                entry["options"] = options
+            if metrics:
+                entry["metrics"] = metrics
+            if self.inputs.analytics:
                 _put(entry, "analytics", self.analytics([rule], mode))
-                break
         if tracer is not None:
             entry["trace"] = tracer.result(context["page"])
         return entry

@@ -80,7 +80,9 @@ def _session_id(request: web.Request) -> str:
         raise TargetError(400, "the 'sessionId' query parameter is required")
     if (
         not 1 <= len(session) <= 128
-        or any(c in session for c in " ?/")
+        or " " in session
+        or "?" in session
+        or "/" in session
         or not session.isprintable()
     ):
         raise TargetError(

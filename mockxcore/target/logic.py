@@ -11,6 +11,7 @@ itself. A property test checks the closures against ``jsonLogic`` on generated c
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -82,13 +83,56 @@ def compile_logic(logic: Any) -> Evaluate:
         first, second = args
         fast = _FAST.get(operator)
         if fast is not None:
-            return _binary(fast, function, first, second)
+            return _binary(fast, function, first, second, _literal(values[0]), _literal(values[1]))
+        if _literal(values[1]):
+            constant = values[1]  # what ``second`` answers, every time
+            return lambda data: function(first(data or {}), constant)
         return lambda data: function(first(data or {}), second(data or {}))
+    if len(args) == 3:
+        first, second, third = args
+        return lambda data: function(first(data or {}), second(data or {}), third(data or {}))
     return lambda data: function(*[arg(data or {}) for arg in args])
+
+
+def _literal(logic: Any) -> bool:
+    """Whether ``logic`` compiles to a constant (:func:`_constant`: it answers itself)."""
+    return not isinstance(logic, list | tuple) and not (isinstance(logic, dict) and len(logic) == 1)
 
 
 def _var_path(keys: list[str]) -> Evaluate:
     """``{"var": "a.b"}``: the library's own lookup (index on TypeError, None when missing)."""
+    if len(keys) == 1:
+        [key] = keys
+
+        def lookup_one(data: Any) -> Any:
+            node = data or {}
+            try:
+                try:
+                    return node[key]
+                except TypeError:
+                    return node[int(key)]
+            except (KeyError, TypeError, ValueError):
+                return None
+
+        return lookup_one
+    if len(keys) == 2:
+        outer, inner = keys
+
+        def lookup_two(data: Any) -> Any:
+            node = data or {}
+            try:
+                try:
+                    node = node[outer]
+                except TypeError:
+                    node = node[int(outer)]
+                try:
+                    return node[inner]
+                except TypeError:
+                    return node[int(inner)]
+            except (KeyError, TypeError, ValueError):
+                return None
+
+        return lookup_two
 
     def lookup(data: Any) -> Any:
         node = data or {}
@@ -107,13 +151,14 @@ def _var_path(keys: list[str]) -> Evaluate:
 
 _NUMBERS = (int, float)
 _FAST: dict[str, Callable[[Any, Any], bool]] = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
+"""The plain comparisons (``a < b``...), for operands the library would not coerce."""
 
 
 def _binary(
@@ -121,9 +166,41 @@ def _binary(
     function: Callable[..., Any],
     first: Evaluate,
     second: Evaluate,
+    first_literal: bool = False,
+    second_literal: bool = False,
 ) -> Evaluate:
     """Comparisons: two plain numbers (or, for equality, two strings) compare directly, which
-    is what the library's coercions come to for them; anything else goes to the library."""
+    is what the library's coercions come to for them; anything else goes to the library.
+
+    A literal operand (``{"<=": [0, {"var": "allocation"}]}``) is read once, here."""
+    equality = function in (operations["=="], operations["!="])
+    if first_literal != second_literal:
+        constant = first({}) if first_literal else second({})
+        other = second if first_literal else first
+        kind = type(constant)
+        if kind in _NUMBERS:
+            same: tuple[type, ...] = _NUMBERS
+        elif kind is str and equality:
+            same = (str,)
+        else:
+            same = ()
+        if first_literal:
+
+            def compare_to_first(data: Any) -> Any:
+                b = other(data or {})
+                if type(b) in same:
+                    return fast(constant, b)
+                return function(constant, b)
+
+            return compare_to_first
+
+        def compare_to_second(data: Any) -> Any:
+            a = other(data or {})
+            if type(a) in same:
+                return fast(a, constant)
+            return function(a, constant)
+
+        return compare_to_second
 
     def compare(data: Any) -> Any:
         data = data or {}
@@ -131,7 +208,7 @@ def _binary(
         kinds = (type(a), type(b))
         if kinds[0] in _NUMBERS and kinds[1] in _NUMBERS:
             return fast(a, b)
-        if kinds == (str, str) and function in (operations["=="], operations["!="]):
+        if kinds == (str, str) and equality:
             return fast(a, b)
         return function(a, b)
 

@@ -228,7 +228,8 @@ class TargetState:
 
     def _find(self, named: str | None, host: str, org: str | None) -> Client:
         """``client`` parameter, else the Host, else the organization, else the only one."""
-        for source, code in (("client parameter", named), ("host", ids.client_from_host(host))):
+        for source in ("client parameter", "host"):
+            code = named if source == "client parameter" else ids.client_from_host(host)
             if code:
                 found = self.clients.get(code)
                 if found is None:
@@ -281,8 +282,14 @@ class TargetState:
     ) -> dict[str, Any]:
         """The request's geo; looked up by its ``ipAddress`` (or, when the client has geo
         targeting, by the caller's address) when it carries no location of its own."""
-        geo = dict(given or {})
-        if any(geo.get(k) for k in ("latitude", "longitude", "countryCode", "stateCode", "city")):
+        geo = dict(given) if given else {}
+        if geo and (
+            geo.get("latitude")
+            or geo.get("longitude")
+            or geo.get("countryCode")
+            or geo.get("stateCode")
+            or geo.get("city")
+        ):
             return geo
         ip = geo.get("ipAddress") or (caller_ip if enabled else None)
         if ip:
