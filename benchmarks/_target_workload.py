@@ -7,8 +7,9 @@ client would have them. Deterministic (seeded), so every run measures the same t
 
 from __future__ import annotations
 
-import random
 from typing import Any
+
+from mockxcore.generate import decision_table
 
 MBOX_COUNT = 30
 ACTIVITY_COUNT = 100
@@ -19,56 +20,10 @@ USER_AGENT = (
 )
 
 
-def _audience(rng: random.Random) -> dict[str, Any]:
-    return rng.choice(
-        [
-            {"attribute": "mbox.tier", "equals": rng.choice(["gold", "silver", "bronze"])},
-            {"attribute": "page.path", "startsWith": rng.choice(["/sale", "/shop", "/cart"])},
-            {"attribute": "user.browserType", "in": ["chrome", "firefox"]},
-            {"attribute": "page.url", "contains": "example", "ignoreCase": True},
-            {
-                "all": [
-                    {"attribute": "mbox.size", "greaterThan": 2},
-                    {"attribute": "user.platform", "equals": "mac"},
-                ]
-            },
-        ]
-    )
-
-
 def table(seed: int = 300) -> dict[str, Any]:
-    rng = random.Random(seed)
-    activities = []
-    for n in range(ACTIVITY_COUNT):
-        kind = "ab" if n % 3 else "xt"
-        activity: dict[str, Any] = {
-            "name": f"Activity {n}",
-            "type": kind,
-            "priority": rng.randint(0, 3),
-            "mbox": f"mbox-{n % MBOX_COUNT:02d}",
-            "experiences": [],
-        }
-        if kind == "ab" and rng.random() < 0.7:
-            activity["audience"] = _audience(rng)
-        for e in range(3):
-            experience: dict[str, Any] = {
-                "name": f"Experience {e}",
-                "options": [
-                    {
-                        "type": "html",
-                        "content": f"<div>activity {n} experience {e} ${{campaign.id}}</div>",
-                    }
-                    if rng.random() < 0.5
-                    else {"type": "json", "content": {"activity": n, "experience": e, "on": True}}
-                ],
-            }
-            if kind == "ab":
-                experience["split"] = 33 if e < 2 else 34
-            elif e < 2:
-                experience["audience"] = _audience(rng)
-            activity["experiences"].append(experience)
-        activities.append(activity)
-    return {"activities": activities}
+    """The 300-rule table: what ``mockxcore generate --table --activities 100 --mboxes 30``
+    writes for this seed."""
+    return decision_table(ACTIVITY_COUNT, MBOX_COUNT, seed=seed)
 
 
 def request(mbox_count: int) -> dict[str, Any]:
