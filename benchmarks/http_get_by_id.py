@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -21,16 +19,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _load import alternate, pin_self, pinned, wrk  # noqa: E402
+
 HEADERS = {
     "Authorization": "Bearer bench",
     "x-api-key": "bench",
     "x-gw-ims-org-id": "bench@AdobeOrg",
     "x-sandbox-name": "prod",
 }
-
-
-def pinned(cpu: int, command: list[str]) -> list[str]:
-    return ["taskset", "-c", str(cpu), *command] if shutil.which("taskset") else command
 
 
 def start(kind: str) -> tuple[subprocess.Popen[str], str]:
@@ -44,16 +42,8 @@ def start(kind: str) -> tuple[subprocess.Popen[str], str]:
     return process, base + path
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s"]
-    for name, value in HEADERS.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(
-        pinned(1, [*command, url]), capture_output=True, text=True, check=True
-    ).stdout
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert match, output
-    return float(match.group(1))
+def load_wrk(url: str, seconds: int, connections: int) -> float:
+    return wrk(url, seconds, connections, headers=HEADERS)
 
 
 def python_load(url: str, seconds: int, connections: int) -> float:
@@ -75,8 +65,7 @@ def python_load(url: str, seconds: int, connections: int) -> float:
             await asyncio.gather(*(loop() for _ in range(connections)))
         return done
 
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {1})
+    pin_self(1)
     return asyncio.run(run()) / seconds
 
 
@@ -86,22 +75,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
-    load = wrk if shutil.which("wrk") else python_load
+    load = load_wrk if shutil.which("wrk") else python_load
     servers = {kind: start(kind) for kind in ("raw", "mock")}
     try:
-        for _kind, (_process, url) in servers.items():
-            load(url, 1, args.connections)  # warm up
-        results: dict[str, list[float]] = {"raw": [], "mock": []}
-        for _ in range(args.rounds):
-            for kind, (_process, url) in servers.items():
-                results[kind].append(load(url, args.seconds, args.connections))
+        urls = {kind: url for kind, (_process, url) in servers.items()}
+        results = alternate(load, urls, args.rounds, args.seconds, args.connections)
     finally:
         for process, _url in servers.values():
             process.kill()
     raw = statistics.median(results["raw"])
     mock = statistics.median(results["mock"])
     print(
-        f"load generator: {'wrk' if load is wrk else 'python aiohttp client'}, "
+        f"load generator: {'wrk' if load is load_wrk else 'python aiohttp client'}, "
         f"{args.connections} connections, {args.rounds} x {args.seconds} s each"
     )
     print(

@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _load import pin_self, pinned
 
 
 def start(delay_ms: int) -> tuple[subprocess.Popen[str], str]:
@@ -35,8 +39,7 @@ def start(delay_ms: int) -> tuple[subprocess.Popen[str], str]:
         "--latency",
         f"{delay_ms}ms",
     ]
-    if hasattr(os, "sched_setaffinity"):
-        command = ["taskset", "-c", "0", *command]
+    command = pinned(0, command)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     return process, process.stdout.readline().strip().rsplit(" ", 1)[-1]
@@ -123,8 +126,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--delay-ms", type=int, default=50)
     args = parser.parse_args()
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {1})
+    pin_self(1)
     results = {}
     for delay in (0, args.delay_ms):
         process, base = start(delay)

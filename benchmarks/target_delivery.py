@@ -13,26 +13,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from _load import alternate, pin_self, pinned, wrk  # noqa: E402
 from _target_workload import request  # noqa: E402
 
 BODY = json.dumps(request(3))
-
-
-def pinned(cpu: int, command: list[str]) -> list[str]:
-    return ["taskset", "-c", str(cpu), *command] if shutil.which("taskset") else command
 
 
 def start(kind: str) -> tuple[subprocess.Popen[str], str]:
@@ -45,25 +39,13 @@ def start(kind: str) -> tuple[subprocess.Popen[str], str]:
     return process, process.stdout.readline().strip()
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+def load_wrk(url: str, seconds: int, connections: int) -> float:
     script = (
         'wrk.method = "POST"\n'
         'wrk.headers["Content-Type"] = "application/json"\n'
         f"wrk.body = {json.dumps(BODY)}\n"
     )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script)
-    try:
-        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", handle.name, url]
-        output = subprocess.run(
-            pinned(1, command), capture_output=True, text=True, check=True
-        ).stdout
-    finally:
-        os.unlink(handle.name)
-    assert "Non-2xx" not in output, output
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert match, output
-    return float(match.group(1))
+    return wrk(url, seconds, connections, script=script)
 
 
 def python_load(url: str, seconds: int, connections: int) -> float:
@@ -87,8 +69,7 @@ def python_load(url: str, seconds: int, connections: int) -> float:
             await asyncio.gather(*(loop() for _ in range(connections)))
         return done
 
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {1})
+    pin_self(1)
     return asyncio.run(run()) / seconds
 
 
@@ -98,22 +79,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
-    load = wrk if shutil.which("wrk") else python_load
+    load = load_wrk if shutil.which("wrk") else python_load
     servers = {kind: start(kind) for kind in ("raw", "mock")}
     try:
-        for _process, url in servers.values():
-            load(url, 1, args.connections)  # warm up
-        results: dict[str, list[float]] = {"raw": [], "mock": []}
-        for _ in range(args.rounds):
-            for kind, (_process, url) in servers.items():
-                results[kind].append(load(url, args.seconds, args.connections))
+        urls = {kind: url for kind, (_process, url) in servers.items()}
+        results = alternate(load, urls, args.rounds, args.seconds, args.connections)
     finally:
         for process, _url in servers.values():
             process.kill()
     raw = statistics.median(results["raw"])
     mock = statistics.median(results["mock"])
     print(
-        f"load generator: {'wrk' if load is wrk else 'python aiohttp client'}, "
+        f"load generator: {'wrk' if load is load_wrk else 'python aiohttp client'}, "
         f"{args.connections} connections, {args.rounds} x {args.seconds} s each; "
         "execute, 3 mboxes, 300-rule artifact"
     )
