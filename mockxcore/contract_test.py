@@ -146,21 +146,13 @@ class Provider:
             self.delete(url)
 
 
-_numbers = itertools.count(1)
-
-
-def _unique(instance: dict[str, Any]) -> dict[str, Any]:
-    """Names made unique per run, so generated tags never collide with earlier ones."""
-    suffix = f" #{next(_numbers)}"
-    return {**instance, "xdm:name": instance["xdm:name"][: 256 - len(suffix)] + suffix}
-
-
 class Scenario:
     """The references generated objects need, created once on the server (and deleted after)."""
 
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.created: list[str] = []
+        self.numbers = itertools.count(1)
         self.placement = self._make(
             PLACEMENT,
             {
@@ -169,7 +161,7 @@ class Scenario:
                 "xdm:componentType": TEXT,
             },
         )
-        self.tag = self._make(TAG, _unique({"xdm:name": "contract-test tag"}))
+        self.tag = self._make(TAG, self.unique({"xdm:name": "contract-test tag"}))
         self.rule = self._make(
             RULE,
             {
@@ -235,6 +227,12 @@ class Scenario:
             ),
         }
 
+    def unique(self, instance: dict[str, Any]) -> dict[str, Any]:
+        """Tag names numbered within the run, so generated tags never collide with earlier
+        ones, and the same seed sends the same names."""
+        suffix = f" #{next(self.numbers)}"
+        return {**instance, "xdm:name": instance["xdm:name"][: 256 - len(suffix)] + suffix}
+
     def _make(self, schema: str, instance: dict[str, Any]) -> str:
         created = self.provider.create(schema, instance)
         self.created.append(urljoin(created.headers["Content-Base"], created.headers["Location"]))
@@ -260,7 +258,7 @@ class Scenario:
 def life(provider: Provider, scenario: Scenario, schema: str, data: st.DataObject) -> None:
     """One generated object's whole life, every step checked."""
     instance = data.draw(scenario.valid[schema], label="instance")
-    sent = _unique(instance) if schema == TAG else instance
+    sent = scenario.unique(instance) if schema == TAG else instance
     created = provider.create(schema, sent)
     receipt = created.json()
     etag = receipt["repo:etag"]

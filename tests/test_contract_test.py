@@ -152,3 +152,16 @@ def test_the_token_is_sent(tmp_path: Path) -> None:
         )
     assert ok == 0 and refused == 1
     assert report["checks"][0]["check"] == "setup" and "401" in report["checks"][0]["failure"]
+
+
+def _sent_bodies(seed: str, tmp_path: Path) -> list[object]:
+    with MockServer(seed=1, journal_size=100_000) as mock:
+        code, _ = contract_test(mock.url, tmp_path, "--seed", seed)
+        assert code == 0
+        return [e["body"] for e in mock.journal if e["method"] in ("POST", "PATCH")]
+
+
+def test_the_seed_makes_a_run_repeatable(tmp_path: Path) -> None:
+    first = _sent_bodies("4", tmp_path)
+    assert first == _sent_bodies("4", tmp_path)
+    assert first != _sent_bodies("5", tmp_path)
