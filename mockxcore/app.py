@@ -2,10 +2,13 @@
 
 Middlewares, outermost first:
 
-1. control -- journals every request and answer, applies latency and fault rules (which may
+1. (with ``--state-file``) persistence -- saves the state after each request that may change it;
+2. control -- journals every request and answer, applies latency and fault rules (which may
    answer instead of the handler, delay, or break the connection);
-2. edge -- renders errors as ``application/problem+json`` and echoes ``x-request-id``;
-3. caller -- identifies the org, sandbox and account of ``/data/`` requests.
+3. edge -- renders errors as ``application/problem+json`` and echoes ``x-request-id``, after
+   running its checks in order: the control plane's guard (local callers, admin token), the
+   proxy's refusal of foreign hosts, and the identification of the caller of ``/data/``
+   requests (its org + sandbox is its tenant).
 """
 
 from __future__ import annotations
@@ -19,28 +22,25 @@ from mockxcore.control.middleware import control_middleware, persistence_middlew
 from mockxcore.decisioning import handlers as decisioning
 from mockxcore.state import MockState
 from mockxcore.target import handlers as target
-from mockxcore.target.proxy import proxy_middleware
-from mockxcore.web import STATE, caller_middleware, edge_middleware
+from mockxcore.target.proxy import refuse_foreign
+from mockxcore.web import STATE, edge_middleware, identify_caller
 from mockxcore.xcore import handlers as xcore
 
 EXPOSED_HEADERS = ("ETag", "Location", "Content-Base", "Retry-After", "x-request-id")
 
 
 def build_app(config: Config, state: MockState | None = None) -> web.Application:
+    state = state or MockState(config)
     app = web.Application(
         client_max_size=config.max_body,
-        # proxy: requests in proxy form (or CONNECT) for hosts the mock does not stand in for
         middlewares=[
-            control_middleware,
-            edge_middleware,
-            admin.admin_guard,
-            proxy_middleware,
-            caller_middleware,
+            control_middleware(state),
+            edge_middleware(state, admin.guard, refuse_foreign, identify_caller),
         ],
     )
     if config.state_file is not None:
         app.middlewares.insert(0, persistence_middleware)
-    app[STATE] = state or MockState(config)
+    app[STATE] = state
     app.add_routes(admin.routes)
     app.add_routes(xcore.routes)
     app.add_routes(decisioning.routes)

@@ -60,7 +60,11 @@ class Recorder:
         assert self.session is not None
         body = await request.read()
         entry = self.journal.start(
-            request.method, request.path, request.query_string, request.headers, self.clock.now()
+            request.method,
+            request.path,
+            request.rel_url.raw_query_string,
+            request.headers,
+            self.clock.micros(),
         )
         entry.body = body or None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}

@@ -57,8 +57,12 @@ def epoch_micros(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def at_epoch_micros(micros: int) -> datetime:
+    """Inverse of :func:`epoch_micros`."""
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)
+
+
 def from_epoch_micros(micros: int) -> str:
-    """Inverse of :func:`epoch_micros`, keeping microseconds so a cursor round-trips."""
-    seconds, micro = divmod(micros, 1_000_000)
-    moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
+    """:func:`at_epoch_micros` as text, keeping microseconds so a cursor round-trips."""
+    moment = at_epoch_micros(micros)
     return format(moment)[:-4] + f"{moment.microsecond:06d}Z"

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from mockxcore.jsonbody import MAX_DEPTH, parse_json
 from mockxcore.problems import ErrorItem, Problem
@@ -87,41 +88,58 @@ def echo_request_id(request: web.BaseRequest, response: web.StreamResponse) -> w
     return response
 
 
-@web.middleware
-async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every answer echoes ``x-request-id``; every error becomes a problem body.
-
-    Problems become their own status; aiohttp's 404/405/413 become problems too; anything
-    unexpected is logged and answered 500, never with a stack trace.
-    """
-    try:
-        response = await handler(request)
-    except Problem as problem:
-        response = problem_response(problem)
-    except web.HTTPException as error:
-        if error.status < 400:
-            raise
-        response = problem_response(_from_http_error(error))
-    except Exception:
-        log.exception("unexpected error handling %s %s", request.method, request.path)
-        response = problem_response(
-            Problem(
-                500,
-                "internal-error",
-                "the mock failed to handle this request; "
-                "this is a bug in mockxcore, please report it",
-            )
-        )
-    return echo_request_id(request, response)
-
-
-# -- state and caller ----------------------------------------------------------------------
+# -- state, caller and the edge -------------------------------------------------------------
 # Imported late: the state pulls in the whole core, which does not need this module.
 from mockxcore.auth import Caller, identify  # noqa: E402
 from mockxcore.state import MockState  # noqa: E402
 
 STATE = web.AppKey("state", MockState)
 CALLER = web.RequestKey("caller", Caller)
+
+Check = Callable[[web.Request, MockState], web.StreamResponse | None]
+"""A gate a request passes before its handler (see :func:`edge_middleware`): it raises a
+Problem to refuse the request, returns an answer to give instead of the handler's, or returns
+None to let it through."""
+
+
+def edge_middleware(state: MockState, *checks: Check) -> Middleware:
+    """Every answer echoes ``x-request-id``; every error becomes a problem body.
+
+    ``checks`` run in order before the handler: plain functions rather than middlewares of
+    their own, since each aiohttp middleware layer costs a coroutine per request. Problems
+    become their own status; aiohttp's 404/405/413 become problems too; anything unexpected is
+    logged and answered 500, never with a stack trace.
+    """
+
+    @web.middleware
+    async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = None
+            for check in checks:
+                response = check(request, state)
+                if response is not None:
+                    break
+            if response is None:
+                response = await handler(request)
+        except Problem as problem:
+            response = problem_response(problem)
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            response = problem_response(_from_http_error(error))
+        except Exception:
+            log.exception("unexpected error handling %s %s", request.method, request.path)
+            response = problem_response(
+                Problem(
+                    500,
+                    "internal-error",
+                    "the mock failed to handle this request; "
+                    "this is a bug in mockxcore, please report it",
+                )
+            )
+        return echo_request_id(request, response)
+
+    return edge
 
 
 def state_of(request: web.Request) -> MockState:
@@ -132,18 +150,17 @@ def caller_of(request: web.Request) -> Caller:
     return request[CALLER]
 
 
-@web.middleware
-async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Identify the caller of every ``/data/`` request; its org + sandbox is its tenant.
+def identify_caller(request: web.Request, state: MockState) -> None:
+    """A :data:`Check`: identify the caller of every ``/data/`` request; its org + sandbox is
+    its tenant.
 
     CORS preflights (OPTIONS) carry no credentials, by the browser's rules: they pass.
     """
     if request.path.startswith("/data/") and request.method != "OPTIONS":
-        state = request.app[STATE]
         caller = identify(request.headers, state.config.auth, state.tokens)
         state.repository.ensure_tenant(caller)
         request[CALLER] = caller
-    return await handler(request)
+    return None
 
 
 def query_params(request: web.Request) -> dict[str, list[str]]:

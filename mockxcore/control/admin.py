@@ -17,8 +17,9 @@ from mockxcore.control.latency import Latency
 from mockxcore.control.matching import bad
 from mockxcore.control.middleware import journal_entries
 from mockxcore.problems import ErrorItem, Problem
+from mockxcore.state import MockState
 from mockxcore.target.artifact import MAX_BODY_DEPTH
-from mockxcore.web import Handler, read_json, respond, state_of
+from mockxcore.web import read_json, respond, state_of
 
 MAX_SNAPSHOT_BYTES = 256 << 20
 """A snapshot PUT whole to /__admin/state: far above --max-body, still bounded."""
@@ -26,11 +27,9 @@ MAX_SNAPSHOT_BYTES = 256 << 20
 routes = web.RouteTableDef()
 
 
-@web.middleware
-async def admin_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The control plane can change everything: only this host may use it (unless allowed),
-    and only with the admin token when one is set."""
-    state = state_of(request)
+def guard(request: web.Request, state: MockState) -> None:
+    """A :data:`~mockxcore.web.Check`: the control plane can change everything, so only this
+    host may use it (unless allowed), and only with the admin token when one is set."""
     is_admin = request.path.startswith("/__admin")
     if state.admin_port is not None and is_admin != (_local_port(request) == state.admin_port):
         # With a separate admin port, each port serves only its own half.
@@ -41,7 +40,7 @@ async def admin_guard(request: web.Request, handler: Handler) -> web.StreamRespo
             [ErrorItem("no-such-route", "see --admin-port", "")],
         )
     if not is_admin:
-        return await handler(request)
+        return None
     config = state.config
     if not config.admin_remote and not _loopback(request.remote):
         raise Problem(
@@ -59,7 +58,7 @@ async def admin_guard(request: web.Request, handler: Handler) -> web.StreamRespo
                 "the control plane needs x-admin-token",
                 [ErrorItem("admin", "missing or wrong token", "/headers/x-admin-token")],
             )
-    return await handler(request)
+    return None
 
 
 def _local_port(request: web.Request) -> int | None:

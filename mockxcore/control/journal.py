@@ -9,9 +9,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qs
@@ -74,20 +73,21 @@ class Entry:
     """One journaled request. Cheap to make: fields stay raw until :meth:`to_dict`."""
 
     id: int
-    time: datetime
-    """When the request arrived, by the mock's clock."""
+    time: int
+    """When the request arrived, by the mock's clock, in microseconds since the epoch."""
     elapsed: float
     """Seconds since the journal started, by a monotonic clock (for timing checks)."""
     method: str
     path: str
     query: str
+    """As sent, still percent-encoded."""
     headers: Headers
     body: bytes | None
     status: int | None = None
     response_headers: Headers = ()
     response_body: bytes | None = None
     duration_ms: float = 0.0
-    faults: list[dict[str, Any]] = field(default_factory=list)
+    faults: Sequence[dict[str, Any]] = ()
     violations: list[dict[str, Any]] | None = None
     """How the request breaks the contracts; None until checked (checking is lazy)."""
     truncated: bool = False
@@ -97,7 +97,7 @@ class Entry:
         response_headers = masked(self.response_headers)
         return {
             "id": self.id,
-            "time": timestamps.format(self.time),
+            "time": timestamps.format(timestamps.at_epoch_micros(self.time)),
             "elapsed": round(self.elapsed, 6),
             "method": self.method,
             "path": text(self.path),
@@ -108,7 +108,7 @@ class Entry:
             "responseHeaders": response_headers,
             "responseBody": _body(self.response_body, _content_type(response_headers)),
             "durationMs": round(self.duration_ms, 3),
-            "faults": self.faults,
+            "faults": list(self.faults),
             "verdict": None
             if self.violations is None
             else {
@@ -173,8 +173,9 @@ class Journal:
     def size(self) -> int:
         return self._entries.maxlen or 0
 
-    def start(self, method: str, path: str, query: str, headers: Headers, at: datetime) -> Entry:
-        """An entry for a request; ``headers`` is kept as given (aiohttp's are immutable)."""
+    def start(self, method: str, path: str, query: str, headers: Headers, at: int) -> Entry:
+        """An entry for a request arriving ``at`` (:meth:`~mockxcore.control.clock.Clock.micros`);
+        ``headers`` is kept as given (aiohttp's are immutable)."""
         entry = Entry(
             self._next, at, time.monotonic() - self._started, method, path, query, headers, None
         )

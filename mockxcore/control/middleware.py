@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from mockxcore.auth import Caller, identify
 from mockxcore.control import persistence
@@ -22,6 +23,7 @@ from mockxcore.control.faults import TERMINAL, FaultRule
 from mockxcore.control.journal import MAX_BODY, cut, header
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.runner import received_at
+from mockxcore.state import MockState
 from mockxcore.web import STATE, Handler, echo_request_id, log, problem_response
 
 DELETE_FLOW = web.RequestKey("delete flow", FaultRule)
@@ -30,62 +32,73 @@ _INSTANCE_PATH = "/data/core/xcore/"
 OTHER_CLIENT = ("concurrent-editor@techacct.adobe.com", "another-client")
 
 
-@web.middleware
-async def control_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Journal the request and its answer; apply latency and whatever fault rules fire."""
-    if request.path.startswith(CONTROL_PREFIX):
-        return await handler(request)
-    state = request.app[STATE]
-    entry = state.journal.start(
-        request.method, request.path, request.query_string, request.headers, state.clock.now()
-    )
-    began = time.perf_counter()
-    response: web.StreamResponse | None = None
-    fired: list[FaultRule] = []
-    try:
-        if request.body_exists:
-            try:
-                # Read once here; aiohttp keeps the bytes, so handlers read them again for free.
-                entry.body = await request.read()
-            except web.HTTPRequestEntityTooLarge as error:
-                too_large = Problem(
-                    413,
-                    "body-too-large",
-                    error.text or "request body too large",
-                    [ErrorItem("limits", "the body is larger than the server accepts", "")],
-                )
-                return echo_request_id(request, _error(request, too_large))
-        if state.config.strict or (entry.body is not None and len(entry.body) > MAX_BODY):
-            # Checked now: strict mode answers by it, and a body about to be cut for the
-            # journal could not be checked later.
-            entry.violations = state.journal.checker(entry) if state.journal.checker else []
-            if state.config.strict and entry.violations:
-                response = echo_request_id(request, _contract_violation(entry.violations))
-                return response
-        entry.body, entry.truncated = cut(entry.body)
-        if state.faults.rules or state.latency.active:
-            response = await _misbehave(request, handler, state, fired)
-        else:
-            response = await handler(request)
-        return response
-    finally:
-        entry.duration_ms = (time.perf_counter() - began) * 1000
-        if response is not None:
-            entry.status = response.status
-            entry.response_headers = response.headers
-            # type() first: a Response is a MutableMapping, so isinstance() goes through abc
-            if (type(response) is web.Response or isinstance(response, web.Response)) and (
-                isinstance(response.body, bytes)
-            ):
-                entry.response_body, cut_response = cut(response.body)
-                entry.truncated = entry.truncated or cut_response
-        if fired:
-            entry.faults = [{"id": r.id, "action": r.action} for r in fired]
-        state.journal.finish(entry)
+def control_middleware(state: MockState) -> Middleware:
+    """Journal each request and its answer; apply latency and whatever fault rules fire."""
+
+    @web.middleware
+    async def control(request: web.Request, handler: Handler) -> web.StreamResponse:
+        path = request.path
+        if path.startswith(CONTROL_PREFIX):
+            return await handler(request)
+        journal = state.journal
+        entry = journal.start(
+            request.method, path, _raw_query(request), request.headers, state.clock.micros()
+        )
+        began = time.perf_counter()
+        response: web.StreamResponse | None = None
+        fired: list[FaultRule] = []
+        try:
+            if request.body_exists:
+                try:
+                    # Read once here; aiohttp keeps the bytes, so handlers read them again.
+                    entry.body = await request.read()
+                except web.HTTPRequestEntityTooLarge as error:
+                    too_large = Problem(
+                        413,
+                        "body-too-large",
+                        error.text or "request body too large",
+                        [ErrorItem("limits", "the body is larger than the server accepts", "")],
+                    )
+                    return echo_request_id(request, _error(request, too_large))
+            strict = state.config.strict
+            if strict or (entry.body is not None and len(entry.body) > MAX_BODY):
+                # Checked now: strict mode answers by it, and a body about to be cut for the
+                # journal could not be checked later.
+                entry.violations = journal.checker(entry) if journal.checker else []
+                if strict and entry.violations:
+                    response = echo_request_id(request, _contract_violation(entry.violations))
+                    return response
+                entry.body, entry.truncated = cut(entry.body)
+            if state.faults.rules or state.latency.active:
+                response = await _misbehave(request, handler, state, fired)
+            else:
+                response = await handler(request)
+            return response
+        finally:
+            entry.duration_ms = (time.perf_counter() - began) * 1000
+            if response is not None:
+                entry.status = response.status
+                entry.response_headers = response.headers
+                # type() first: a Response is a MutableMapping, so isinstance() goes through abc
+                if (type(response) is web.Response or isinstance(response, web.Response)) and (
+                    isinstance(response.body, bytes)
+                ):
+                    entry.response_body, cut_response = cut(response.body)
+                    entry.truncated = entry.truncated or cut_response
+            if fired:
+                entry.faults = [{"id": r.id, "action": r.action} for r in fired]
+            journal.finish(entry)
+
+    return control
+
+
+def _raw_query(request: web.Request) -> str:
+    """The query as sent, still percent-encoded (decoded when the entry is read)."""
+    return request.raw_path.partition("?")[2]
 
 
 async def _misbehave(
-    request: web.Request, handler: Handler, state: Any, fired: list[FaultRule]
+    request: web.Request, handler: Handler, state: MockState, fired: list[FaultRule]
 ) -> web.StreamResponse:
     """Latency (from the request's arrival) and faults: the answer the client gets instead.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from mockxcore.problems import ErrorItem, Problem
-from mockxcore.web import Handler, problem_response
+from mockxcore.web import problem_response
 
 ADOBE_SUFFIXES = (".tt.omtrdc.net",)
 ADOBE_HOSTS = frozenset(
@@ -42,8 +42,9 @@ def _refused(detail: str, status: int = 403) -> Problem:
     return Problem(status, "proxy-refused", detail, [ErrorItem("proxy", detail, "")])
 
 
-@web.middleware
-async def proxy_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def refuse_foreign(request: web.Request, state: object) -> web.StreamResponse | None:
+    """A :data:`~mockxcore.web.Check`: requests in proxy form (or ``CONNECT``) for hosts the
+    mock does not stand in for are refused; so is ``CONNECT`` without ``--tls``."""
     if request.method == "CONNECT":
         host = request.raw_path.rsplit(":", 1)[0]
         problem = (
@@ -64,4 +65,4 @@ async def proxy_middleware(request: web.Request, handler: Handler) -> web.Stream
             f"assets.adobetarget.com, platform.adobe.io), not {request.url.host!r}; "
             "it never forwards to the internet"
         )
-    return await handler(request)
+    return None

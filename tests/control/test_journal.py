@@ -32,6 +32,14 @@ def test_requests_and_answers_are_recorded_with_secrets_masked(mockxcore: MockSe
     assert all(not e["path"].startswith("/__admin") for e in mockxcore.journal)
 
 
+def test_the_query_is_journaled_decoded_once(mockxcore: MockServer) -> None:
+    # "%2525" is the text "%25": decoding it twice would journal "%".
+    url = mockxcore.url + "/data/core/xcore/?product=a%2525b&product=c+d&empty="
+    requests.get(url, headers=headers())
+    entry = mockxcore.journal.filter(path="/data/core/xcore/")[-1]
+    assert entry["query"] == {"product": ["a%25b", "c d"], "empty": [""]}
+
+
 def test_journal_over_http_with_filters_and_clear(mockxcore: MockServer) -> None:
     api = Api(mockxcore.url)
     iid = api.create_ok({"xdm:name": "x"})["instanceId"]
