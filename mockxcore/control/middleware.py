@@ -137,17 +137,22 @@ async def _misbehave(
     else:
         response = await handler(request)
 
-    if deciding is not None and deciding.action in ("truncate", "slow-body"):
-        await _sleep_until(arrived + delay)
-        return await _stream(request, response, deciding)
-    if isinstance(response, web.Response) and delay > 0:
-        # Serialize the headers now (a Response holds them back until its body goes), so
-        # that when the delay is over only the bytes are left to send: in a burst, answers
-        # then leave close to their due time instead of queueing behind each other's work.
-        await response.prepare(request)
-        await _sleep_until(arrived + delay)
-        await response.write_eof()
-        return response
+    try:
+        if deciding is not None and deciding.action in ("truncate", "slow-body"):
+            await _sleep_until(arrived + delay)
+            return await _stream(request, response, deciding)
+        if isinstance(response, web.Response) and delay > 0:
+            # Serialize the headers now (a Response holds them back until its body goes), so
+            # that when the delay is over only the bytes are left to send: in a burst, answers
+            # then leave close to their due time instead of queueing behind each other's work.
+            await response.prepare(request)
+            await _sleep_until(arrived + delay)
+            await response.write_eof()
+            return response
+    except ConnectionResetError:
+        # The client left while its answer was held back: no one to answer, nothing wrong
+        # with the mock. Ended like a dropped connection (the journal shows no status).
+        raise asyncio.CancelledError from None
     await _sleep_until(arrived + delay)
     return response
 

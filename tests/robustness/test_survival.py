@@ -179,6 +179,23 @@ def test_disconnecting_clients_do_not_hurt_the_server(mockxcore: MockServer) -> 
     assert requests.get(mockxcore.url + "/data/core/xcore/", headers=headers()).ok
 
 
+@pytest.mark.mockxcore(latency="100ms", auth="off")
+def test_a_client_gone_before_its_delayed_answer_is_not_an_error(
+    mockxcore: MockServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, port = mockxcore.url.removeprefix("http://").split(":")
+    with caplog.at_level("ERROR"):
+        for _ in range(5):
+            with socket.create_connection((host, int(port))) as sock:
+                sock.sendall(b"GET /data/core/xcore/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.4)  # the answers fall due after their clients left
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    # Journaled, with no status: no answer reached anyone.
+    entries = mockxcore.journal.filter(path="/data/core/xcore/")
+    assert [e["status"] for e in entries] == [None] * 5
+    assert requests.get(mockxcore.url + "/data/core/xcore/").status_code == 200
+
+
 def test_a_failed_save_is_logged_and_the_answer_stands(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
