@@ -12,6 +12,7 @@ Prints the URL on its first line, then serves until killed.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from pathlib import Path
 
@@ -64,6 +65,7 @@ async def main(kind: str) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
+    gc.freeze()  # as `mockxcore serve` does once started (the same for both servers)
     host, port = runner.addresses[0][:2]
     print(f"http://{host}:{port}{PATH}", flush=True)
     await asyncio.Event().wait()
