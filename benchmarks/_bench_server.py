@@ -47,7 +47,8 @@ async def main(kind: str) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    gc.freeze()  # as `mockxcore serve` does once started (the same for both servers)
+    gc.collect()  # as `mockxcore serve` does once started (the same for both servers)
+    gc.freeze()
     host, port = runner.addresses[0][:2]
     print(f"http://{host}:{port} /data/core/xcore/{cid}/instances/{iid}", flush=True)
     await asyncio.Event().wait()

@@ -1,8 +1,9 @@
 """The baseline of the latency benchmark: a raw aiohttp handler that sleeps, then answers.
 
 ``await asyncio.sleep(delay)`` in the handler, nothing else: what a hand-written aiohttp stub
-with a delay does. Prints ``mockxcore-baseline listening on http://HOST:PORT``, then serves
-until killed.
+with a delay does (deliberately naive: it counts from when the handler runs, not from when the
+request arrived, and does not aim early for asyncio's millisecond timer rounding).
+Prints ``mockxcore-baseline listening on http://HOST:PORT``, then serves until killed.
 
     python benchmarks/_sleep_server.py DELAY_MS
 """
@@ -10,6 +11,7 @@ until killed.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 from aiohttp import web
@@ -28,6 +30,8 @@ async def main(delay: float) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
+    gc.collect()  # as `mockxcore serve` does once started
+    gc.freeze()
     host, port = runner.addresses[0][:2]
     print(f"mockxcore-baseline listening on http://{host}:{port}", flush=True)
     await asyncio.Event().wait()

@@ -65,7 +65,8 @@ async def main(kind: str) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    gc.freeze()  # as `mockxcore serve` does once started (the same for both servers)
+    gc.collect()  # as `mockxcore serve` does once started (the same for both servers)
+    gc.freeze()
     host, port = runner.addresses[0][:2]
     print(f"http://{host}:{port}{PATH}", flush=True)
     await asyncio.Event().wait()

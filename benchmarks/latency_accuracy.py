@@ -1,7 +1,8 @@
 """How faithfully the mock keeps a configured latency under load.
 
 Bursts of 200 concurrent requests (200 connections; each waits 200 ms after an answer before
-its next request, so the bursts do not overlap) at a route configured with a fixed 50 ms
+its next request, so the bursts do not overlap; they start together and drift apart a little
+from one burst to the next, as the answers do) at a route configured with a fixed 50 ms
 delay; the benchmark reports p50/p99 of (observed - configured), observed being what the
 client measures from writing a request to reading the last byte of its answer. Same run, same
 load: a raw aiohttp handler that does ``await asyncio.sleep(0.05)`` (the baseline a

@@ -296,6 +296,7 @@ async def _serve(config: Config, verbose: bool) -> None:
     # What is loaded by now (modules, contracts, the start-up data) lives as long as the
     # server: kept out of the cyclic collector, whose full passes over all of it would pause
     # the loop for tens of milliseconds every few thousand requests (latency spikes).
+    gc.collect()
     gc.freeze()
     host, port = runner.addresses[0][:2]
     shown = f"[{host}]" if ":" in host else host

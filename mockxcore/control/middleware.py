@@ -94,7 +94,7 @@ def control_middleware(state: MockState) -> Middleware:
 
 def _raw_query(request: web.Request) -> str:
     """The query as sent, still percent-encoded (decoded when the entry is read)."""
-    return request.raw_path.partition("?")[2]
+    return request.raw_path.partition("?")[2].partition("#")[0]
 
 
 async def _misbehave(

@@ -1,5 +1,6 @@
 """The journal: what is recorded, masking, filters, bounds, --record, and domain assertions."""
 
+import http.client
 import json
 import time
 from pathlib import Path
@@ -38,6 +39,14 @@ def test_the_query_is_journaled_decoded_once(mockxcore: MockServer) -> None:
     requests.get(url, headers=headers())
     entry = mockxcore.journal.filter(path="/data/core/xcore/")[-1]
     assert entry["query"] == {"product": ["a%25b", "c d"], "empty": [""]}
+    # A fragment a client sends along is not part of the query.
+    host, port = mockxcore.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port))
+    connection.request("GET", "/data/core/xcore/?product=x#frag", headers=headers())
+    assert connection.getresponse().status == 200
+    connection.close()
+    entry = mockxcore.journal.filter(path="/data/core/xcore/")[-1]
+    assert entry["query"] == {"product": ["x"]}
 
 
 def test_journal_over_http_with_filters_and_clear(mockxcore: MockServer) -> None:
