@@ -2,7 +2,7 @@
 
 Both answer ``GET /data/core/xcore/{cid}/instances/{iid}`` with the same bytes and headers;
 ``raw`` does nothing else, so the ratio of their throughputs is mockxcore's overhead.
-Prints ``URL PATH`` on its first line, then serves until killed.
+Prints the URL of that instance on its first line, then serves until killed.
 
     python benchmarks/_bench_server.py mock|raw
 """
@@ -10,7 +10,6 @@ Prints ``URL PATH`` on its first line, then serves until killed.
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import CALLER, populated
+from _common import CALLER, populated, serve_forever
 
 from mockxcore.app import build_app
 from mockxcore.xcore import mediatypes
@@ -43,15 +42,7 @@ async def main(kind: str) -> None:
 
         app = web.Application()
         app.router.add_get("/data/core/xcore/{cid}/instances/{iid}", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    gc.collect()  # as `mockxcore serve` does once started (the same for both servers)
-    gc.freeze()
-    host, port = runner.addresses[0][:2]
-    print(f"http://{host}:{port} /data/core/xcore/{cid}/instances/{iid}", flush=True)
-    await asyncio.Event().wait()
+    await serve_forever(app, f"/data/core/xcore/{cid}/instances/{iid}")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,19 @@
-"""Helpers shared by the benchmarks: timing, medians, a populated repository."""
+"""Helpers shared by the benchmarks: timing, medians, a populated repository, serving an app."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import statistics
 import time
 from collections.abc import Callable
 from typing import Any
 
+from aiohttp import web
+
 from mockxcore.auth import Caller
 from mockxcore.config import Config
+from mockxcore.runner import Runner
 from mockxcore.state import MockState
 
 TEST_ITEM = "https://ns.adobe.com/experience/mockxcore/test-item"
@@ -64,3 +69,18 @@ def populated(count: int, seed: int = 1) -> tuple[MockState, str, list[str]]:
             repo.create(CALLER, cid, TEST_ITEM, {"_instance": instance, "_links": {}}).instance_id
         )
     return state, cid, ids
+
+
+async def serve_forever(app: web.Application, path: str = "") -> None:
+    """Serve ``app`` on a free loopback port as ``mockxcore serve`` serves (its runner, and the
+    start-up heap frozen out of the garbage collector once started), print its URL followed by
+    ``path`` on the first line, and never return. Every benchmark server, mock or baseline,
+    is served this way, so they differ only in their app."""
+    runner = Runner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    gc.collect()
+    gc.freeze()
+    host, port = runner.addresses[0][:2]
+    print(f"http://{host}:{port}{path}", flush=True)
+    await asyncio.Event().wait()

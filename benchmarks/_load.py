@@ -1,14 +1,21 @@
-"""Load generation shared by the HTTP benchmarks: CPU pinning, ``wrk``, and measuring servers
-alternately so that machine noise hits them alike."""
+"""Load generation shared by the HTTP benchmarks: CPU pinning, starting the servers, ``wrk``
+(or an aiohttp client where it is missing), and measuring servers alternately so that machine
+noise hits them alike."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
+import sys
 import tempfile
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -23,6 +30,99 @@ def pinned(cpu: int, command: list[str]) -> list[str]:
 def pin_self(cpu: int) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
+
+
+@contextmanager
+def started(commands: Mapping[str, list[str]]) -> Iterator[dict[str, str]]:
+    """The servers, each started pinned to CPU 0 and killed afterwards; yields each one's URL,
+    the last word of the first line it prints."""
+    processes: dict[str, subprocess.Popen[str]] = {}
+    try:
+        urls = {}
+        for kind, command in commands.items():
+            process = subprocess.Popen(pinned(0, command), stdout=subprocess.PIPE, text=True)
+            processes[kind] = process
+            assert process.stdout is not None
+            urls[kind] = process.stdout.readline().split()[-1]
+        yield urls
+    finally:
+        for process in processes.values():
+            process.kill()
+
+
+def python_script(name: str, *args: str) -> list[str]:
+    """The command that runs one of the benchmark scripts beside this one."""
+    return [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), name), *args]
+
+
+def throughput(
+    *, headers: Mapping[str, str] | None = None, body: str | None = None
+) -> tuple[str, Load[float]]:
+    """The load generator for a throughput benchmark and its name: ``wrk`` if installed, else
+    an aiohttp client. Each request is a GET with ``headers``, or a JSON POST of ``body``."""
+    if shutil.which("wrk"):
+        script = None
+        if body is not None:
+            script = (
+                'wrk.method = "POST"\n'
+                'wrk.headers["Content-Type"] = "application/json"\n'
+                f"wrk.body = {json.dumps(body)}\n"
+            )
+
+        def with_wrk(url: str, seconds: int, connections: int) -> float:
+            return wrk(url, seconds, connections, headers=headers, script=script)
+
+        return "wrk", with_wrk
+
+    def with_client(url: str, seconds: int, connections: int) -> float:
+        return _client_load(url, seconds, connections, headers=headers, body=body)
+
+    return "python aiohttp client", with_client
+
+
+def _client_load(
+    url: str,
+    seconds: int,
+    connections: int,
+    *,
+    headers: Mapping[str, str] | None,
+    body: str | None,
+) -> float:
+    """Requests per second ``connections`` concurrent loops of an aiohttp client reach (pinned
+    to CPU 1); a non-200 answer fails the run."""
+    import aiohttp
+
+    async def run() -> int:
+        done = 0
+        deadline = time.perf_counter() + seconds
+        connector = aiohttp.TCPConnector(limit=connections)
+        async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+
+            async def loop() -> None:
+                nonlocal done
+                while time.perf_counter() < deadline:
+                    if body is None:
+                        answer = session.get(url)
+                    else:
+                        answer = session.post(
+                            url, data=body, headers={"Content-Type": "application/json"}
+                        )
+                    async with answer as response:
+                        assert response.status == 200
+                        await response.read()
+                    done += 1
+
+            await asyncio.gather(*(loop() for _ in range(connections)))
+        return done
+
+    pin_self(1)
+    return asyncio.run(run()) / seconds
+
+
+def rounds_line(label: str, values: list[float]) -> str:
+    """``label``, the median of ``values`` (requests per second) and each round's figure."""
+    rounds = ", ".join(f"{v:.0f}" for v in values)
+    return f"  {label:38s} {statistics.median(values):9.0f} req/s  (rounds: {rounds})"
 
 
 def wrk(

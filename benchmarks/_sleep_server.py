@@ -3,7 +3,7 @@
 ``await asyncio.sleep(delay)`` in the handler, nothing else: what a hand-written aiohttp stub
 with a delay does (deliberately naive: it counts from when the handler runs, not from when the
 request arrived, and does not aim early for asyncio's millisecond timer rounding).
-Prints ``mockxcore-baseline listening on http://HOST:PORT``, then serves until killed.
+Prints its URL, then serves until killed.
 
     python benchmarks/_sleep_server.py DELAY_MS
 """
@@ -11,10 +11,14 @@ Prints ``mockxcore-baseline listening on http://HOST:PORT``, then serves until k
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
+from pathlib import Path
 
 from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import serve_forever
 
 BODY = b'{"_embedded": {"xcore:container": []}, "_links": {}}'
 
@@ -26,15 +30,7 @@ async def main(delay: float) -> None:
 
     app = web.Application()
     app.router.add_get("/data/core/xcore/", handler)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    gc.collect()  # as `mockxcore serve` does once started
-    gc.freeze()
-    host, port = runner.addresses[0][:2]
-    print(f"mockxcore-baseline listening on http://{host}:{port}", flush=True)
-    await asyncio.Event().wait()
+    await serve_forever(app)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ Prints the URL on its first line, then serves until killed.
 from __future__ import annotations
 
 import asyncio
-import gc
 import sys
 from pathlib import Path
 
@@ -21,11 +20,11 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import serve_forever
 from _target_workload import request, table
 
 from mockxcore.app import build_app
 from mockxcore.config import Config
-from mockxcore.runner import Runner
 from mockxcore.state import MockState
 
 PATH = "/rest/v1/delivery?client=bench&sessionId=bench-session"
@@ -61,15 +60,7 @@ async def main(kind: str) -> None:
 
         app = web.Application()
         app.router.add_post("/rest/v1/delivery", handler)
-    runner = Runner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    gc.collect()  # as `mockxcore serve` does once started (the same for both servers)
-    gc.freeze()
-    host, port = runner.addresses[0][:2]
-    print(f"http://{host}:{port}{PATH}", flush=True)
-    await asyncio.Event().wait()
+    await serve_forever(app, PATH)
 
 
 if __name__ == "__main__":

@@ -23,15 +23,13 @@ import argparse
 import asyncio
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _load import alternate, pin_self, pinned, wrk_latency  # noqa: E402
+from _load import alternate, pin_self, python_script, started, wrk_latency
 
 PATH = "/data/core/xcore/"
 PAUSE_MS = 200
@@ -39,16 +37,14 @@ BURSTS = f"function delay()\n  return {PAUSE_MS}\nend\n"
 """wrk's hook for the wait before a connection's next request."""
 
 
-def start(kind: str, delay_ms: int) -> tuple[subprocess.Popen[str], str]:
-    if kind == "mock":
-        command = [sys.executable, "-m", "mockxcore", "serve", "--port", "0", "--no-demo"]
-        command += ["--auth", "off", "--no-cors", "--latency", f"{delay_ms}ms"]
-    else:
-        script = {"raw": "_sleep_server.py", "floor": "_timer_server.py"}[kind]
-        command = [sys.executable, str(HERE / script), str(delay_ms)]
-    process = subprocess.Popen(pinned(0, command), stdout=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip().rsplit(" ", 1)[-1] + PATH
+def commands(delay_ms: int) -> dict[str, list[str]]:
+    mock = [sys.executable, "-m", "mockxcore", "serve", "--port", "0", "--no-demo"]
+    mock += ["--auth", "off", "--no-cors", "--latency", f"{delay_ms}ms"]
+    return {
+        "floor": python_script("_timer_server.py", str(delay_ms)),
+        "raw": python_script("_sleep_server.py", str(delay_ms)),
+        "mock": mock,
+    }
 
 
 class _Connection(asyncio.Protocol):
@@ -159,14 +155,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=200)
     parser.add_argument("--delay-ms", type=int, default=50)
     args = parser.parse_args()
-    servers = {kind: start(kind, args.delay_ms) for kind in ("floor", "raw", "mock")}
-    try:
-        urls = {kind: url for kind, (_process, url) in servers.items()}
-        use_wrk = shutil.which("wrk") is not None
+    use_wrk = shutil.which("wrk") is not None
+    with started(commands(args.delay_ms)) as bases:
+        urls = {kind: base + PATH for kind, base in bases.items()}
         errors = with_wrk(urls, args) if use_wrk else with_python(urls, args)
-    finally:
-        for process, _url in servers.values():
-            process.kill()
     if use_wrk:
         print(
             f"load: wrk, bursts of {args.connections} concurrent requests {PAUSE_MS} ms apart, "
