@@ -53,13 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "data, loaded by default when no --data is given)",
     )
     serve.add_argument("--no-demo", action="store_true", help="start empty")
-    serve.add_argument(
-        "--schema",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="register a JSON Schema of your own business objects (repeatable)",
-    )
+    _schema_option(serve)
     serve.add_argument("--seed", type=int, default=0, help="seed of every random choice")
     serve.add_argument(
         "--auth",
@@ -171,13 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--out", required=True, metavar="FILE", help="JSON Lines recording")
     record.add_argument("--host", default="127.0.0.1")
     record.add_argument("--port", type=int, default=DEFAULT_PORT + 1)
-    record.add_argument(
-        "--schema",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="a JSON Schema of your own business objects (repeatable)",
-    )
+    _schema_option(record)
 
     generate = commands.add_parser(
         "generate", help="write a realistic catalog (a snapshot) for demos and load tests"
@@ -211,13 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         default="warning",
         help="how to count writes without If-Match (default: warning)",
     )
-    verify.add_argument(
-        "--schema",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="a JSON Schema of your own business objects (repeatable)",
-    )
+    _schema_option(verify)
 
     check = commands.add_parser(
         "contract-test",
@@ -239,6 +221,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("human", "json", "junit"), default="human")
     check.add_argument("-o", "--output", metavar="FILE", help="write the report here")
     return parser
+
+
+def _schema_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--schema",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a JSON Schema of your own business objects (repeatable)",
+    )
 
 
 def _fault(text: str) -> dict[str, Any]:

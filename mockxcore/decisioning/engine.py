@@ -66,7 +66,13 @@ def _problem(status: int, slug: str, detail: str) -> dict[str, Any]:
 
 
 def activity_not_found(uri: str) -> dict[str, Any]:
-    return _problem(404, "activity-not-found", f"no offer activity {uri} in this container")
+    """The entry a decision (or a dry run) gives for an activity the container lacks."""
+    return {
+        "xdm:activity": {"xdm:id": uri},
+        "xdm:error": _problem(
+            404, "activity-not-found", f"no offer activity {uri} in this container"
+        ),
+    }
 
 
 def option_document(option: Option, placement: str, *, ranked: bool) -> dict[str, Any]:
@@ -121,12 +127,7 @@ def decide(
     for uri in request.activities:
         activity = catalog.activities.get(uri)
         if activity is None:
-            propositions.append(
-                {
-                    "xdm:activity": {"xdm:id": uri},
-                    "xdm:error": activity_not_found(uri),
-                }
-            )
+            propositions.append(activity_not_found(uri))
             continue
         header = {
             "xdm:activity": {"xdm:id": activity.uri, "repo:etag": activity.etag},

@@ -223,12 +223,7 @@ class Decisioning:
         for uri in activity_ids:
             activity = catalog.activities.get(uri)
             if activity is None:
-                results.append(
-                    {
-                        "xdm:activity": {"xdm:id": uri},
-                        "xdm:error": activity_not_found(uri),
-                    }
-                )
+                results.append(activity_not_found(uri))
                 continue
             fallback = catalog.fallbacks.get(activity.fallback)
             results.append(

@@ -12,6 +12,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as with_fields
 from datetime import timedelta
 from typing import Any
 
@@ -197,11 +198,30 @@ class Repository:
         contexts: list[str],
     ) -> Record:
         """A new container, created now by ``caller``."""
+        version = self.contracts.info(CONTAINER_SCHEMA).version
+        return self._first_revision(
+            caller,
+            instance_id,
+            (CONTAINER_SCHEMA, version),
+            instance,
+            links,
+            {"productContexts": contexts},
+        )
+
+    def _first_revision(
+        self,
+        caller: Caller,
+        instance_id: str,
+        schema: tuple[str, str],
+        instance: dict[str, Any],
+        links: dict[str, Any],
+        extra: dict[str, Any] | None = None,
+    ) -> Record:
+        """Etag 1, created and last modified now by ``caller``; ``schema`` is (id, version)."""
         now = self.now()
         return Record(
             instance_id,
-            CONTAINER_SCHEMA,
-            self.contracts.info(CONTAINER_SCHEMA).version,
+            *schema,
             1,
             now,
             now,
@@ -211,7 +231,7 @@ class Repository:
             caller.client_id,
             instance,
             links,
-            {"productContexts": contexts},
+            extra if extra is not None else {},
         )
 
     def home(self, caller: Caller, products: Sequence[str]) -> list[Record]:
@@ -320,20 +340,8 @@ class Repository:
         instance = dict(instance)
         if info.has_id:
             instance = {"@id": self.new_uri(caller.tenant, container_id, info.kind), **instance}
-        now = self.now()
-        record = Record(
-            self.new_id(),
-            info.id,
-            info.version,
-            1,
-            now,
-            now,
-            caller.account,
-            caller.account,
-            caller.client_id,
-            caller.client_id,
-            instance,
-            links,
+        record = self._first_revision(
+            caller, self.new_id(), (info.id, info.version), instance, links
         )
         refs = self._validate(caller.tenant, container_id, info, record)
         self.store.insert(caller.tenant, container_id, record, refs)
@@ -444,20 +452,14 @@ class Repository:
     def _revision(
         self, current: Record, caller: Caller, instance: dict[str, Any], links: dict[str, Any]
     ) -> Record:
-        return Record(
-            current.instance_id,
-            current.schema,
-            current.version,
-            current.etag + 1,
-            current.created,
-            self.now(),
-            current.created_by,
-            caller.account,
-            current.created_by_client,
-            caller.client_id,
-            instance,
-            links,
-            current.extra,
+        return with_fields(
+            current,
+            etag=current.etag + 1,
+            modified=self.now(),
+            modified_by=caller.account,
+            modified_by_client=caller.client_id,
+            instance=instance,
+            links=links,
         )
 
     def touch(self, caller: Caller, container_id: str, instance_id: str) -> Record:
@@ -727,21 +729,7 @@ def _user_links(links: dict[str, Any]) -> dict[str, Any]:
 
 
 def _with_extra(record: Record, extra: dict[str, Any]) -> Record:
-    return Record(
-        record.instance_id,
-        record.schema,
-        record.version,
-        record.etag,
-        record.created,
-        record.modified,
-        record.created_by,
-        record.modified_by,
-        record.created_by_client,
-        record.modified_by_client,
-        record.instance,
-        record.links,
-        {**record.extra, **extra},
-    )
+    return with_fields(record, extra={**record.extra, **extra})
 
 
 def _rejection(

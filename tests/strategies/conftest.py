@@ -10,8 +10,7 @@ import pytest
 import requests
 
 from mockxcore import MockServer
-from mockxcore.strategies import entries
-from mockxcore.strategies._common import (
+from mockxcore.offers.schemas import (
     FALLBACK,
     FILTER,
     IMAGELINK,
@@ -21,6 +20,7 @@ from mockxcore.strategies._common import (
     TAG,
     TEXT,
 )
+from mockxcore.strategies import entries
 from tests.support import CONTAINER, Api, hal_type
 
 CATALOG_ORG = "demo@AdobeOrg"

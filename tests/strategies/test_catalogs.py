@@ -10,8 +10,9 @@ from hypothesis import given
 
 from mockxcore import MockServer, contracts
 from mockxcore.decisioning.pql import compile_rule
+from mockxcore.offers.schemas import ACTIVITY, FALLBACK, FILTER, OFFER, RULE, TAG
 from mockxcore.strategies import catalogs, entries, objects_in
-from mockxcore.strategies._common import ACTIVITY, FALLBACK, FILTER, KINDS, OFFER, RULE, TAG
+from mockxcore.strategies._common import KINDS
 from tests.strategies.conftest import load
 
 SNAPSHOT = "https://ns.adobe.com/experience/mockxcore/snapshot"

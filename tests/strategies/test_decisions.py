@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from mockxcore import contracts
+from mockxcore.offers.schemas import ACTIVITY
 from mockxcore.strategies import catalogs, decision_requests, objects_in
-from mockxcore.strategies._common import ACTIVITY
 from mockxcore.strategies.decisions import MAX_ACTIVITIES, context_schemas
 from mockxcore.strategies.pql import CONTEXT_SCHEMAS
 

@@ -12,6 +12,15 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from mockxcore import MockServer, contracts
+from mockxcore.offers.schemas import (
+    ACTIVITY,
+    FALLBACK,
+    FILTER,
+    OFFER,
+    PLACEMENT,
+    RULE,
+    TAG,
+)
 from mockxcore.strategies import (
     invalid_eligibility_rules,
     invalid_fallback_offers,
@@ -20,15 +29,6 @@ from mockxcore.strategies import (
     invalid_personalized_offers,
     invalid_placements,
     invalid_tags,
-)
-from mockxcore.strategies._common import (
-    ACTIVITY,
-    FALLBACK,
-    FILTER,
-    OFFER,
-    PLACEMENT,
-    RULE,
-    TAG,
 )
 from tests.strategies.conftest import Context, build_context, error_rules
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from mockxcore import MockServer, contracts
+from mockxcore.offers.schemas import ACTIVITY, FALLBACK, FILTER, OFFER, PLACEMENT, RULE, TAG
 from mockxcore.strategies import (
     eligibility_rules,
     fallback_offers,
@@ -20,7 +21,6 @@ from mockxcore.strategies import (
     placements,
     tags,
 )
-from mockxcore.strategies._common import ACTIVITY, FALLBACK, FILTER, OFFER, PLACEMENT, RULE, TAG
 from tests.strategies.conftest import ContainerApi, fresh_container
 
 

@@ -12,6 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockxcore import MockServer, contracts
+from mockxcore.offers.schemas import (
+    ACTIVITY,
+    FALLBACK,
+    FILTER,
+    OFFER,
+    PLACEMENT,
+    RULE,
+    TAG,
+)
 from mockxcore.strategies import (
     catalogs,
     eligibility_rules,
@@ -23,15 +32,6 @@ from mockxcore.strategies import (
     personalized_offers,
     placements,
     tags,
-)
-from mockxcore.strategies._common import (
-    ACTIVITY,
-    FALLBACK,
-    FILTER,
-    OFFER,
-    PLACEMENT,
-    RULE,
-    TAG,
 )
 from tests.strategies.conftest import (
     ContainerApi,

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from mockxcore import MockServer
+from mockxcore.offers.schemas import OFFER, TAG
 from mockxcore.strategies import (
     catalogs,
     invalid_list_queries,
@@ -18,7 +19,7 @@ from mockxcore.strategies import (
     list_queries,
     search_queries,
 )
-from mockxcore.strategies._common import KINDS, OFFER, TAG
+from mockxcore.strategies._common import KINDS
 from mockxcore.strategies.queries import property_paths
 from tests.strategies.conftest import (
     ContainerApi,
