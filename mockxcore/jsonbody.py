@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import orjson
@@ -12,6 +14,11 @@ from mockxcore.problems import ErrorItem, Problem
 
 MAX_DEPTH = 64
 """Deepest nesting of arrays and objects a request body may have (no real payload comes near)."""
+
+SMALLEST_INT, LARGEST_INT = -(2**63), 2**64 - 1
+"""The integers orjson reads and writes exactly; past them it would read a float instead."""
+_LONG_DIGITS = re.compile(rb"\d{19}")
+"""A run of digits as long as the shortest integer out of that range (19 digits, negative)."""
 
 
 def depth(value: Any) -> int:
@@ -58,7 +65,23 @@ def parse_json(raw: bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     # ``max_depth`` (most bodies), nothing can nest deeper, and the walk is not needed.
     if raw.count(b"{") + raw.count(b"[") > max_depth and depth(value) > max_depth:
         raise _too_deep(max_depth)
+    if _LONG_DIGITS.search(raw):
+        # Only then can an integer be out of range (the digits may as well be in a string or a
+        # fraction): the standard parser, which hands over each integer as written, tells.
+        json.loads(raw, parse_int=_exact_int)
     return value
+
+
+def _exact_int(literal: str) -> int:
+    number = int(literal) if len(literal) <= 21 else None
+    if number is None or not SMALLEST_INT <= number <= LARGEST_INT:
+        shown = literal if len(literal) <= 40 else literal[:37] + "..."
+        detail = (
+            f"the integer {shown} is out of range: integers must fit in 64 bits "
+            f"({SMALLEST_INT} to {LARGEST_INT})"
+        )
+        raise Problem(400, "number-out-of-range", detail, [ErrorItem("limits", detail, "")])
+    return number
 
 
 def _too_deep(max_depth: int) -> Problem:

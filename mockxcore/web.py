@@ -2,7 +2,7 @@
 
 Handlers stay thin because of this module: :func:`read_json` turns a malformed body into a
 400, :func:`respond` writes JSON with orjson, and :func:`edge_middleware` turns any
-:class:`~mockxcore.problems.Problem` (or aiohttp's own 404/405/413) into a problem body, and
+:class:`~mockxcore.problems.Problem` (or aiohttp's own 404/405/413) into an error body, and
 an unexpected exception into a logged 500 without a stack trace.
 """
 
@@ -41,6 +41,35 @@ def problem_response(problem: Problem) -> web.Response:
     return respond(
         problem.to_dict(), status=problem.status, content_type=PROBLEM_JSON, headers=problem.headers
     )
+
+
+TARGET_PREFIX = "/rest/"
+
+
+def error_response(request: web.BaseRequest, problem: Problem) -> web.Response:
+    """An error in the shape its API uses: Target's Delivery API answers
+    ``{"status", "message"}``; everything else answers problem+json."""
+    if request.path.startswith(TARGET_PREFIX):
+        return respond(
+            {"status": problem.status, "message": problem.detail},
+            status=problem.status,
+            headers=problem.headers,
+        )
+    return problem_response(problem)
+
+
+def unreadable_body(request: web.BaseRequest, error: web.RequestPayloadError) -> web.Response:
+    """The answer to a body aiohttp could not read (gzip that is not gzip, chunks cut short).
+
+    The connection is closed after it: what is left of the body cannot be skipped reliably.
+    The body is marked as ended, or aiohttp would try to drain it after the answer, meet the
+    same error again and log it as unhandled."""
+    detail = f"the request body could not be read: {error.__cause__ or error}"
+    problem = Problem(400, "unreadable-body", detail, [ErrorItem("body", detail, "")])
+    request.content.feed_eof()
+    response = error_response(request, problem)
+    response.force_close()
+    return response
 
 
 async def read_json(
@@ -103,12 +132,13 @@ None to let it through."""
 
 
 def edge_middleware(state: MockState, *checks: Check) -> Middleware:
-    """Every answer echoes ``x-request-id``; every error becomes a problem body.
+    """Every answer echoes ``x-request-id``; every error becomes an error body in the shape of
+    its API (:func:`error_response`).
 
     ``checks`` run in order before the handler: plain functions rather than middlewares of
     their own, since each aiohttp middleware layer costs a coroutine per request. Problems
-    become their own status; aiohttp's 404/405/413 become problems too; anything unexpected is
-    logged and answered 500, never with a stack trace.
+    become their own status; aiohttp's 404/405/413 and unreadable bodies become problems too;
+    anything unexpected is logged and answered 500, never with a stack trace.
     """
 
     @web.middleware
@@ -122,20 +152,23 @@ def edge_middleware(state: MockState, *checks: Check) -> Middleware:
             if response is None:
                 response = await handler(request)
         except Problem as problem:
-            response = problem_response(problem)
+            response = error_response(request, problem)
         except web.HTTPException as error:
             if error.status < 400:
                 raise
-            response = problem_response(_from_http_error(error))
+            response = error_response(request, _from_http_error(error))
+        except web.RequestPayloadError as error:
+            response = unreadable_body(request, error)
         except Exception:
             log.exception("unexpected error handling %s %s", request.method, request.path)
-            response = problem_response(
+            response = error_response(
+                request,
                 Problem(
                     500,
                     "internal-error",
                     "the mock failed to handle this request; "
                     "this is a bug in mockxcore, please report it",
-                )
+                ),
             )
         return echo_request_id(request, response)
 

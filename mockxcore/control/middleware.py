@@ -24,7 +24,15 @@ from mockxcore.control.journal import MAX_BODY, cut, header
 from mockxcore.problems import ErrorItem, Problem
 from mockxcore.runner import received_at
 from mockxcore.state import MockState
-from mockxcore.web import STATE, Handler, echo_request_id, log, problem_response
+from mockxcore.web import (
+    STATE,
+    Handler,
+    echo_request_id,
+    error_response,
+    log,
+    problem_response,
+    unreadable_body,
+)
 
 DELETE_FLOW = web.RequestKey("delete flow", FaultRule)
 CONTROL_PREFIX = "/__admin"
@@ -59,7 +67,11 @@ def control_middleware(state: MockState) -> Middleware:
                         error.text or "request body too large",
                         [ErrorItem("limits", "the body is larger than the server accepts", "")],
                     )
-                    return echo_request_id(request, _error(request, too_large))
+                    response = echo_request_id(request, error_response(request, too_large))
+                    return response
+                except web.RequestPayloadError as error:
+                    response = echo_request_id(request, unreadable_body(request, error))
+                    return response
             strict = state.config.strict
             if strict or (entry.body is not None and len(entry.body) > MAX_BODY):
                 # Checked now: strict mode answers by it, and a body about to be cut for the
@@ -249,19 +261,7 @@ def _status(request: web.Request, rule: FaultRule) -> web.Response:
         [ErrorItem("fault", message, "")],
         headers,
     )
-    return _error(request, problem)
-
-
-def _error(request: web.Request, problem: Problem) -> web.Response:
-    """An error the control plane answers for the API: Target's Delivery API has its own
-    shape, ``{"status", "message"}``; everything else answers problem+json."""
-    if request.path.startswith("/rest/"):
-        return web.json_response(
-            {"status": problem.status, "message": problem.detail},
-            status=problem.status,
-            headers=problem.headers,
-        )
-    return problem_response(problem)
+    return error_response(request, problem)
 
 
 async def _stream(

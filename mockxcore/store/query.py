@@ -211,6 +211,11 @@ def parse_property(expression: str) -> Filter:
     if op is None:
         return Filter(expression, path, None, lambda record: bool(read(record)))
     raw = expression[cut + len(op) :]
+    if not raw.strip():
+        hint = "a pattern" if op == "~" else f'a value (an empty string is quoted: {path}{op}"")'
+        raise bad_request(
+            "bad-filter", f"property={expression!r} needs {hint} after {op}", rule="property"
+        )
     if op == "~":
         return Filter(expression, path, op, _regex_test(read, raw))
     literal = _unquote(raw)

@@ -36,7 +36,10 @@ def _split_host(url: str) -> tuple[str, str, str] | None:
 
 
 def _url_parts(url: str) -> tuple[tuple[str, str], ...]:
-    parsed = urlsplit(url)
+    try:
+        parsed = urlsplit(url)
+    except ValueError:  # "http://[::1": kept as the text it is, with no parts to match
+        return (("url", url), *((key, "") for key in URL_PARTS[1:]))
     parts = {
         "url": url,
         "path": parsed.path,

@@ -60,9 +60,13 @@ def refuse_foreign(request: web.Request, state: object) -> web.StreamResponse | 
         response.force_close()  # the client meant to speak TLS next; end the connection
         return response
     if request.raw_path.startswith(("http://", "https://")) and not adobe_host(request.url.host):
-        raise _refused(
-            f"mockxcore only stands in for Adobe hosts (*.tt.omtrdc.net, "
-            f"assets.adobetarget.com, platform.adobe.io), not {request.url.host!r}; "
-            "it never forwards to the internet"
+        # Answered, not raised: the proxy's own refusal is problem+json, whatever the path
+        # (an error raised under /rest/ would take the Delivery API's shape).
+        return problem_response(
+            _refused(
+                f"mockxcore only stands in for Adobe hosts (*.tt.omtrdc.net, "
+                f"assets.adobetarget.com, platform.adobe.io), not {request.url.host!r}; "
+                "it never forwards to the internet"
+            )
         )
     return None

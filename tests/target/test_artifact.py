@@ -8,10 +8,19 @@ from typing import Any
 import pytest
 import requests
 import urllib3
+from delivery_api_client import (
+    ChannelType,
+    Context,
+    DeliveryRequest,
+    ExecuteRequest,
+    PrefetchRequest,
+    RequestDetails,
+    VisitorId,
+)
 
 from mockxcore import MockServer, jsonbody
 from mockxcore.target.artifact import MAX_BODY_DEPTH, MAX_CONDITION_DEPTH
-from tests.target.support import deliver, mboxes, web_request
+from tests.target.support import deliver, mboxes, plain, sdk_client, web_request
 
 pytestmark = pytest.mark.mockxcore(data="demo")
 
@@ -295,3 +304,63 @@ def test_clients_are_listed_registered_and_removed(mockxcore: MockServer) -> Non
     assert requests.delete(f"{url}/__admin/target/clients/acme").status_code == 204
     assert requests.get(f"{url}/__admin/target/clients/acme").status_code == 404
     assert requests.delete(f"{url}/__admin/target/clients/acme").status_code == 404
+
+
+def _page_load_rule(aid: int, option: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "ruleKey": str(aid),
+        "activityId": aid,
+        "meta": {
+            "activity.id": aid,
+            "activity.name": "visual",
+            "activity.type": "ab",
+            "experience.id": 0,
+            "experience.name": "Experience A",
+            "location.name": "target-global-mbox",
+            "location.type": "view",
+            "audience.ids": [],
+            "option.id": 0,
+        },
+        "condition": {"<=": [0, {"var": "allocation"}]},
+        "consequence": {
+            "name": "target-global-mbox",
+            "options": [option],
+            "metrics": [{"type": "click", "selector": "#buy", "eventToken": f"click-{aid}"}],
+        },
+    }
+
+
+def test_metric_only_options_load_and_are_answered_as_the_sdk_does(mockxcore: MockServer) -> None:
+    """Visual activities may give the page load an option with only an eventToken (as
+    Adobe's own sample artifacts do): loaded, left out of execute answers, kept in prefetch."""
+    artifact = copy.deepcopy(ARTIFACT)
+    artifact["meta"]["clientCode"] = "demo"  # the client the SDK's organization names
+    artifact["localMboxes"] = ["greeting", "target-global-mbox"]
+    artifact["rules"]["mboxes"]["target-global-mbox"] = [
+        _page_load_rule(7001, {"eventToken": "display-7001"}),
+        _page_load_rule(7002, {"type": "html", "content": "<p>hi</p>", "eventToken": "d-7002"}),
+    ]
+    url = mockxcore.url
+    loaded = requests.put(f"{url}/__admin/target/clients/demo/artifact", json=artifact)
+    assert loaded.status_code == 200, loaded.text
+
+    request = DeliveryRequest(
+        id=VisitorId(tnt_id=f"{7:032x}.35_0"),
+        context=Context(channel=ChannelType.WEB),
+        execute=ExecuteRequest(page_load=RequestDetails()),
+        prefetch=PrefetchRequest(page_load=RequestDetails()),
+    )
+    client = sdk_client(url, decisioning_method="on-device")
+    answers = {}
+    for method in ("on-device", "server-side"):
+        response = client.get_offers({"request": request, "decisioning_method": method})
+        answer = plain(response["response"])
+        for mode in ("execute", "prefetch"):
+            for option in answer[mode]["pageLoad"].get("options", []):
+                option.get("responseTokens", {}).pop("activity.decisioningMethod", None)
+        answers[method] = (answer["execute"]["pageLoad"], answer["prefetch"]["pageLoad"])
+    assert answers["on-device"] == answers["server-side"]
+    execute, prefetch = answers["server-side"]
+    assert [o.get("content") for o in execute["options"]] == ["<p>hi</p>"]
+    assert {o["eventToken"] for o in prefetch["options"]} == {"display-7001", "d-7002"}
+    assert any("type" not in o for o in prefetch["options"])

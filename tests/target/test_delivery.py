@@ -331,6 +331,50 @@ def test_remote_mboxes_are_answered_and_listed_as_remote(mockxcore: MockServer) 
     assert views["prefetch"]["views"][0]["options"][0]["content"][0]["content"] == "Hi"
 
 
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"type": "html", "content": {"a": 1}},
+        {"type": "redirect", "content": ["https://example.com"]},
+        {"type": "actions", "content": "setHtml"},
+        {"type": "json", "content": "not an object"},
+    ],
+)
+def test_remote_content_must_have_the_shape_its_type_says(
+    mockxcore: MockServer, option: dict[str, Any]
+) -> None:
+    url = f"{mockxcore.url}/__admin/target/clients/demo/mboxes/wallet"
+    refused = requests.put(url, json={"options": [option]})
+    assert refused.status_code == 422, refused.text
+    assert "/options/0/content" in refused.text
+    assert (
+        requests.get(f"{mockxcore.url}/__admin/target/clients/demo/remote")
+        .json()
+        .get("mboxes", {})
+        .get("wallet")
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        {"type": "dynamic", "content": "https://cdn.example.com/offer.json"},
+        {"type": "redirect", "content": "https://example.com/sale"},
+    ],
+)
+def test_dynamic_and_redirect_options_are_answered(
+    mockxcore: MockServer, option: dict[str, Any]
+) -> None:
+    url = mockxcore.url
+    assert requests.put(
+        f"{url}/__admin/target/clients/demo/mboxes/wallet", json={"options": [option]}
+    ).ok
+    body = deliver(url, web_request(execute={"mboxes": mboxes("wallet")})).json()
+    answered = body["execute"]["mboxes"][0]["options"][0]
+    assert (answered["type"], answered["content"]) == (option["type"], option["content"])
+
+
 def test_decision_scope_mboxes_are_answered_from_the_repository(mockxcore: MockServer) -> None:
     hero = "xcore:offer-placement:2e844967857dd86"
     live = scopes.encode_scope("xcore:offer-activity:8b4e09dad92c7d6", hero, 2)
@@ -415,6 +459,44 @@ def test_an_invalid_request_names_the_offending_field(mockxcore: MockServer) -> 
     assert wrong.status_code == 400 and "/context/channel" in wrong.json()["message"]
     geo = deliver(mockxcore.url, web_request(context={"channel": "web", "geo": {"ipAddress": "x"}}))
     assert geo.status_code == 400 and "/context/geo/ipAddress" in geo.json()["message"]
+
+
+@pytest.mark.mockxcore(strict=False)  # sends what the contracts refuse, on purpose
+def test_a_body_that_cannot_be_decompressed_is_a_target_400(mockxcore: MockServer) -> None:
+    response = requests.post(
+        mockxcore.url + "/rest/v1/delivery",
+        params={"client": "demo", "sessionId": "s"},
+        data=b'{"context": {"channel": "web"}}',
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["status"] == 400
+    assert "could not be read" in response.json()["message"]
+    assert mockxcore.journal[-1]["status"] == 400
+
+
+@pytest.mark.mockxcore(strict=False)  # sends what the contracts refuse, on purpose
+def test_wrong_methods_and_paths_under_rest_answer_in_targets_shape(mockxcore: MockServer) -> None:
+    wrong_method = requests.get(mockxcore.url + "/rest/v1/delivery")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"status": 405, "message": wrong_method.json()["message"]}
+    assert "POST" in wrong_method.headers["Allow"]
+    unknown = requests.post(mockxcore.url + "/rest/v2/delivery", json=web_request())
+    assert unknown.status_code == 404
+    assert set(unknown.json()) == {"status", "message"}
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://[not-an-address]/x", "::::"])
+def test_an_address_that_is_no_url_is_decided_as_text(mockxcore: MockServer, url: str) -> None:
+    """Target takes ``context.address.url`` as a string: one that does not parse matches no
+    URL-part rule (and is no reason for an error)."""
+    body = web_request(
+        context={"channel": "web", "address": {"url": url, "referringUrl": url}},
+        execute={"mboxes": mboxes("hero-banner", address={"url": url})},
+    )
+    response = deliver(mockxcore.url, body)
+    assert response.status_code == 200, response.text
+    assert response.json()["execute"]["mboxes"][0]["name"] == "hero-banner"
 
 
 @pytest.mark.mockxcore(strict=False)  # sends what the contracts refuse, on purpose

@@ -48,6 +48,29 @@ CASES: dict[str, tuple[Call, int]] = {
         _post(b'{"_instance": {}, "_links": {}}', f'{HAL}; schema="https://example.com/unknown"'),
         400,
     ),
+    # Integers past 64 bits cannot be kept exactly (orjson would read them as floats).
+    "integer beyond 64 bits": (
+        _post(
+            b'{"_instance": {"xdm:name": "x", "xdm:details": {"n": 18446744073709551616}}, '
+            b'"_links": {}}'
+        ),
+        400,
+    ),
+    "negative integer beyond 64 bits": (
+        _post(
+            b'{"_instance": {"xdm:name": "x", "xdm:details": {"n": -9223372036854775809}}, '
+            b'"_links": {}}'
+        ),
+        400,
+    ),
+    "body that cannot be decompressed": (
+        lambda api, iid: api.session.post(
+            api.url("/instances"),
+            data=b'{"_instance": {"xdm:name": "x"}, "_links": {}}',
+            headers={"Content-Type": f'{HAL}; schema="{TEST_ITEM}"', "Content-Encoding": "gzip"},
+        ),
+        400,
+    ),
     "patch not an array": (_patch({"op": "add"}), 400),
     "patch empty": (_patch([]), 400),
     "patch unknown op": (_patch([{"op": "frobnicate", "path": "/_instance"}]), 400),
@@ -70,6 +93,12 @@ CASES: dict[str, tuple[Call, int]] = {
     # An etag never issued matches nothing (HTTP): a mismatch, not a malformed request.
     "foreign if-match": (lambda api, iid: api.patch(iid, [], if_match="not-an-etag"), 409),
     "bad filter path": (_list(property="xdm:name==x"), 400),
+    # A filter written wrong must not read as a property nothing has (an empty 200 page).
+    "filter with a single =": (_list(property="_instance.xdm:name=original"), 400),
+    "filter with a spaced operator": (_list(property="_instance.xdm:name =~ orig.*"), 400),
+    "filter without a value": (_list(property="_instance.xdm:priority>"), 400),
+    "filter == without a value": (_list(property="_instance.xdm:name=="), 400),
+    "filter ~ without a pattern": (_list(property="_instance.xdm:name~"), 400),
     "bad regex": (_list(property="_instance.xdm:name~(unclosed"), 400),
     "regex too long": (_list(property="_instance.xdm:name~" + "a" * 2000), 400),
     "non-integer limit": (_list(limit="ten"), 400),

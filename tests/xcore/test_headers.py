@@ -133,3 +133,33 @@ def test_receipt_accept_is_checked_on_writes(api: Api) -> None:
     )
     assert response.status_code == 406
     assert RECEIPT in response.json()["detail"]
+
+
+@pytest.mark.parametrize("where", ["home", "containers", "list", "search"])
+def test_unacceptable_accept_is_406_on_home_lists_and_search(api: Api, where: str) -> None:
+    api.create_ok({"xdm:name": "x"})
+    offered = {
+        "home": "home.hal+json",
+        "containers": "hal+json",
+        "list": "hal+json",
+        "search": "hal+json",
+    }[where]
+    accept = {"Accept": "text/html"}
+    response = {
+        "home": lambda: api.session.get(api.root + "/", headers=accept),
+        "containers": lambda: api.session.get(api.root + "/containers", headers=accept),
+        "list": lambda: api.session.get(
+            api.url("/instances"), params={"schema": TEST_ITEM}, headers=accept
+        ),
+        "search": lambda: api.session.get(
+            api.url("/queries/core/search"), params={"schema": TEST_ITEM, "q": "x"}, headers=accept
+        ),
+    }[where]()
+    assert response.status_code == 406, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert offered in response.json()["detail"]
+    # The same request with an acceptable Accept is answered.
+    assert (
+        api.session.get(response.request.url, headers={"Accept": "application/json"}).status_code
+        == 200
+    )

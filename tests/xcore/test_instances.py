@@ -287,3 +287,14 @@ def test_etags_never_issued_match_nothing(api: Api) -> None:
     patch = [{"op": "replace", "path": "/_instance/xdm:name", "value": "y"}]
     assert api.patch(iid, patch, if_match='"abc"').status_code == 409
     assert api.patch(iid, patch, if_match='"abc", "1"').status_code == 200
+
+
+def test_numbers_and_long_digit_strings_are_kept_exactly(api: Api) -> None:
+    details = {
+        "largest": 18446744073709551615,
+        "smallest": -9223372036854775808,
+        "digits": "123456789012345678901234567890",
+        "fraction": 0.1234567890123456789,
+    }
+    iid = api.create_ok({"xdm:name": "Banner", "xdm:details": details})["instanceId"]
+    assert api.get(iid).json()["_instance"]["xdm:details"] == details

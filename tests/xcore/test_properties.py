@@ -1,4 +1,5 @@
-"""Property tests over real HTTP: patch round trips, etag monotonicity, paging via links."""
+"""Property tests over real HTTP: patch round trips, etag monotonicity, paging via links and
+property filters (against the oracles of the store's property tests)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from mockxcore import MockServer
+from mockxcore.jsonbody import LARGEST_INT, SMALLEST_INT
+from tests.store import test_paging_properties as paging
 from tests.support import Api
 
 text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=12)
@@ -25,7 +28,9 @@ instances = st.fixed_dictionaries(
         "xdm:enabled": st.booleans(),
         "xdm:labels": st.lists(text, max_size=4),
         "xdm:details": st.dictionaries(
-            st.sampled_from(["a", "b", "c/d", "e~f"]), st.integers() | text, max_size=3
+            st.sampled_from(["a", "b", "c/d", "e~f"]),
+            st.integers(SMALLEST_INT, LARGEST_INT) | text,
+            max_size=3,
         ),
     },
 )
@@ -55,27 +60,41 @@ def test_patch_then_get_round_trips(
     assert doc["repo:etag"] == 2
 
 
-@settings(max_examples=15)
-@given(
-    st.lists(instances, min_size=1, max_size=12),
-    st.integers(1, 5),
-    st.sampled_from(
-        [
-            "_instance.xdm:priority",
-            "-_instance.xdm:status",
-            "instanceId",
-            "-repo:createdDate,_instance.xdm:name",
-        ]
-    ),
-)
-def test_following_next_links_visits_each_instance_once(
-    items: list[dict[str, Any]], limit: int, order_by: str
+@given(st.lists(paging.items, max_size=12), paging.order_keys, st.integers(1, 5))
+def test_following_next_links_visits_each_instance_once_in_order(
+    items: list[dict[str, Any]], keys: list[tuple[str, bool]], limit: int
+) -> None:
+    """The store's paging property, over HTTP: query parsing and ``_links.next`` included."""
+    with MockServer() as mock:
+        api = Api(mock.url)
+        for item in items:
+            api.create_ok(item)
+        order_by = ",".join(("-" if descending else "+") + p for p, descending in keys)
+        visited = [r["instanceId"] for r in api.all_pages(limit=limit, orderBy=order_by)]
+        tenant = ("test@AdobeOrg", "prod")
+        records = list(mock.state.repository.store.records(tenant, api.container))
+        assert visited == [r.instance_id for r in paging.expected_order(records, keys)]
+
+
+@given(st.lists(paging.items, max_size=12), st.lists(paging.filters, min_size=1, max_size=3))
+def test_property_filters_over_http_equal_a_brute_force_filter(
+    items: list[dict[str, Any]], chosen: list[tuple[str, str | None, str]]
 ) -> None:
     with MockServer() as mock:
         api = Api(mock.url)
-        created = {api.create_ok(i)["instanceId"] for i in items}
-        visited = [r["instanceId"] for r in api.all_pages(limit=limit, orderBy=order_by)]
-        assert sorted(visited) == sorted(created)
+        created = {api.create_ok(item)["instanceId"]: item for item in items}
+        response = api.list(
+            property=[f"_instance.{p}{op or ''}{literal}" for p, op, literal in chosen],
+            limit=1000,
+        )
+        assert response.status_code == 200, response.text
+        got = sorted(r["instanceId"] for r in response.json()["_embedded"]["results"])
+        want = sorted(
+            iid
+            for iid, item in created.items()
+            if all(paging.oracle(item, p, op, literal) for p, op, literal in chosen)
+        )
+        assert got == want
 
 
 class EtagMachine(RuleBasedStateMachine):
