@@ -117,6 +117,8 @@ def property_paths(schema: str) -> tuple[PropertyPath, ...]:
 
 # -- values --------------------------------------------------------------------------------
 def _reads_as_other(value: str) -> bool:
+    if not value.strip():
+        return True  # a filter needs a visible value: an empty or blank one is written quoted
     try:
         json.loads(value)
     except ValueError:

@@ -663,6 +663,14 @@ class Repository:
                 )
             for field_path in fields:
                 getter(field_path)
+                if not field_path.startswith("_instance."):
+                    # Only payload text is indexed: an envelope or link path would match nothing.
+                    raise bad_request(
+                        "bad-field",
+                        f"field={field_path!r}: search reads the text of _instance properties; "
+                        "restrict it with _instance.<property> paths",
+                        rule="field",
+                    )
             if q is not None and q.strip():
                 terms = parse_q(q)
                 if len(terms) > MAX_TERMS:

@@ -46,6 +46,14 @@ def test_field_restricts_where_terms_match(api: Api, texts: None) -> None:
     }
 
 
+@pytest.mark.parametrize("field", ["instanceId", "repo:createdBy", "_links.self.href"])
+def test_a_field_search_cannot_read_is_a_400(api: Api, texts: None, field: str) -> None:
+    """Only payload text is searched: a field outside ``_instance`` would match nothing."""
+    response = api.search(schema=TEST_ITEM, q="gold", field=field)
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["rule"] == "field"
+
+
 def test_special_characters_split_terms_unless_escaped(api: Api, texts: None) -> None:
     # Unescaped: "card" OR "holder".
     assert found(api, q="card-holder") == {"Gold card", "Card-holder perks"}
