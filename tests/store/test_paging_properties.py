@@ -33,6 +33,7 @@ PATHS = [
     "repo:createdDate",
 ]
 NAMES = ["alpha", "Bravo", "charlie", "delta", "echo", "Zulu 2", "42", "2024-01-02"]
+LABELS = ["red", "green", "Blue"]
 BASE = datetime(2024, 1, 1, tzinfo=UTC)
 
 dates = st.integers(0, 6).map(lambda d: (BASE + timedelta(days=d)).strftime("%Y-%m-%dT%H:%M:%SZ"))
@@ -43,6 +44,8 @@ items = st.fixed_dictionaries(
         "xdm:status": st.sampled_from(["draft", "approved", "archived"]),
         "xdm:startDate": dates,
         "xdm:score": st.floats(-2, 2, allow_nan=False).map(lambda f: round(f, 1)),
+        "xdm:enabled": st.booleans(),
+        "xdm:labels": st.lists(st.sampled_from(LABELS), max_size=3),
     },
 )
 order_keys = st.lists(
@@ -129,21 +132,32 @@ def test_paging_visits_every_instance_once_in_order(
 
 # -- filters against a brute-force oracle --------------------------------------------------
 def oracle(instance: dict[str, Any], path: str, op: str | None, literal: str) -> bool:
+    """A filter over an array tests its items: any item for a comparison, every item for
+    ``!=``; a bare path needs at least one value (an empty array has none)."""
     v = instance.get(path)
+    values = v if isinstance(v, list) else [] if v is None else [v]
     if op is None:
-        return v is not None
+        return bool(values)
+    if op == "!=":
+        return all(not holds(x, path, "==", literal) for x in values)
+    return any(holds(x, path, op, literal) for x in values)
+
+
+def holds(v: Any, path: str, op: str, literal: str) -> bool:
     if op == "~":
         return isinstance(v, str) and re.fullmatch(literal, v, re.IGNORECASE) is not None
-    if v is None:
-        return op == "!="
-    if path in ("xdm:priority", "xdm:score"):
+    if isinstance(v, bool):
+        if literal not in ("true", "false"):
+            return False
+        a, b = v, literal == "true"
+    elif path in ("xdm:priority", "xdm:score"):
         a, b = float(v), float(literal)
     elif path == "xdm:startDate":
         a = datetime.fromisoformat(v.replace("Z", "+00:00"))
         b = datetime.fromisoformat(literal.replace("Z", "+00:00"))
     else:
         a, b = v, literal
-    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return {"==": a == b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
 
 
 filters = st.one_of(
@@ -174,6 +188,14 @@ filters = st.one_of(
         st.sampled_from(["2024-01-03T00:00:00Z", "2024-01-03T01:00:00+01:00"]),
     ),
     st.tuples(st.sampled_from(["xdm:priority", "xdm:startDate"]), st.none(), st.just("")),
+    st.tuples(
+        st.just("xdm:enabled"),
+        st.sampled_from(["==", "!=", "<", ">="]),
+        st.sampled_from(["true", "false"]),
+    ),
+    st.tuples(st.just("xdm:labels"), st.sampled_from(["==", "!=", "<"]), st.sampled_from(LABELS)),
+    st.tuples(st.just("xdm:labels"), st.just("~"), st.sampled_from(["b.*", "R.D", "gr"])),
+    st.tuples(st.just("xdm:labels"), st.none(), st.just("")),
 )
 
 
