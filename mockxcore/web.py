@@ -59,12 +59,13 @@ def error_response(request: web.BaseRequest, problem: Problem) -> web.Response:
 
 
 def unreadable_body(request: web.BaseRequest, error: web.RequestPayloadError) -> web.Response:
-    """The answer to a body aiohttp could not read (gzip that is not gzip, chunks cut short).
+    """The answer to a body aiohttp could not read (gzip or deflate that does not decode).
 
     The connection is closed after it: what is left of the body cannot be skipped reliably.
     The body is marked as ended, or aiohttp would try to drain it after the answer, meet the
     same error again and log it as unhandled."""
-    detail = f"the request body could not be read: {error.__cause__ or error}"
+    reason = getattr(error.__cause__, "message", None) or error  # without aiohttp's "400, "
+    detail = f"the request body could not be read: {reason}"
     problem = Problem(400, "unreadable-body", detail, [ErrorItem("body", detail, "")])
     request.content.feed_eof()
     response = error_response(request, problem)

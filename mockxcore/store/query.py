@@ -207,11 +207,21 @@ def parse_property(expression: str) -> Filter:
         if at != -1 and (at < cut or (at == cut and len(candidate) > len(op or ""))):
             cut, op = at, candidate
     path = expression[:cut].strip()
+    if "=" in path:
+        # A filter written wrong (``xdm:status=draft``, ``xdm:status =~ x``), not a property:
+        # a 400 rather than an empty page that nothing could ever fill.
+        raise bad_request(
+            "bad-filter",
+            f"property={expression!r} is no filter: write path==value, path!=value, "
+            "path<value, path<=value, path>value, path>=value, path~regex, or a bare path",
+            rule="property",
+        )
     read = getter(path)
     if op is None:
         return Filter(expression, path, None, lambda record: bool(read(record)))
     raw = expression[cut + len(op) :]
-    if not raw.strip():
+    blank = raw == "" if op == "~" else not raw.strip()  # a blank pattern is still a pattern
+    if blank:
         hint = "a pattern" if op == "~" else f'a value (an empty string is quoted: {path}{op}"")'
         raise bad_request(
             "bad-filter", f"property={expression!r} needs {hint} after {op}", rule="property"

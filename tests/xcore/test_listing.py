@@ -168,3 +168,29 @@ def test_lists_are_per_schema(api: Api, catalog: Any) -> None:
     response = api.list(schema="https://ns.adobe.com/experience/xcore/container")
     assert response.status_code == 400
     assert api.list(schema=f'"{TEST_ITEM}"').json()["_embedded"]["count"] == 5
+
+
+def test_free_form_names_with_spaces_and_signs_can_be_filtered_sorted_and_searched(
+    api: Api,
+) -> None:
+    """Free-form keys (``xdm:details``, offers' ``xdm:characteristics``) may hold a space, ``%``
+    or ``~``: a path reaches them in every parameter; only ``=`` cannot be in a filter's path."""
+    for name, tier in [("one", "gold"), ("two", "silver")]:
+        api.create_ok(
+            {"xdm:name": name, "xdm:details": {"offer type": tier, "discount %": len(tier)}}
+        )
+    filtered = api.list(property="_instance.xdm:details.offer type==gold")
+    assert filtered.status_code == 200, filtered.text
+    assert names(filtered.json()) == ["one"]
+    ordered = api.list(orderBy="-_instance.xdm:details.discount %")
+    assert ordered.status_code == 200, ordered.text
+    assert names(ordered.json()) == ["two", "one"]
+    searched = api.search(schema=TEST_ITEM, q="silver", field="_instance.xdm:details.offer type")
+    assert searched.status_code == 200, searched.text
+    assert names(searched.json()) == ["two"]
+
+
+def test_a_blank_regex_is_a_pattern(api: Api, catalog: Any) -> None:
+    response = api.list(property="_instance.xdm:name~ ")
+    assert response.status_code == 200, response.text
+    assert names(response.json()) == []
