@@ -7,9 +7,12 @@ import asyncio
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
 
+from mockxcore.problems import ErrorItem, Problem
+
 
 class _TimedHandler(RequestHandler):
-    """aiohttp's connection handler, noting when bytes arrived.
+    """aiohttp's connection handler, noting when bytes arrived, and answering what never
+    reaches the app (a request aiohttp cannot parse) with a problem body too.
 
     Latency is measured from that instant. A burst of requests is parsed as it arrives but
     handled one after another; measured from the middleware instead, the last requests of a
@@ -21,6 +24,32 @@ class _TimedHandler(RequestHandler):
     def data_received(self, data: bytes) -> None:
         self.received_at = asyncio.get_running_loop().time()
         super().data_received(data)
+
+    def handle_error(
+        self,
+        request: web.BaseRequest,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        """A request aiohttp cannot parse (``Content-Length: abc``, a bad chunk): aiohttp
+        answers text/plain and logs a traceback as if the server had failed; the mock answers
+        problem+json, as for any bad input, and notes the client's mistake in one line."""
+        # Imported here: mockxcore.web imports the core, which imports this module.
+        from mockxcore.web import log, problem_response
+
+        if status >= 500:
+            super().handle_error(request, status, exc, message)  # a fault of ours: logged in full
+            detail = "the mock failed to handle this request"
+        else:
+            if request.writer.output_size > 0:
+                raise ConnectionError("an answer was already started; the connection is broken")
+            detail = " ".join(str(getattr(exc, "message", None) or message or exc).split())
+            log.info("refused a request from %s that HTTP cannot parse: %s", request.remote, detail)
+        slug = "bad-http-request" if status < 500 else "internal-error"
+        response = problem_response(Problem(status, slug, detail, [ErrorItem("http", detail, "")]))
+        response.force_close()
+        return response
 
 
 class _TimedServer(web.Server):

@@ -1,5 +1,7 @@
 """Every input is bounded, and each limit answers a clear 4xx naming it."""
 
+import json
+import socket
 import time
 from typing import Any
 
@@ -180,3 +182,27 @@ def test_a_body_that_cannot_be_decompressed_is_a_400_on_the_control_plane(
     assert "could not be read" in response.json()["detail"]
     geo = requests.get(mockxcore.url + "/v1/geo", headers={"x-forwarded-for": "1.2.3.4"})
     assert geo.status_code == 200 and "x-geo-city" not in geo.headers  # nothing was set
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /data/core/xcore/ HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        b"POST /rest/v1/delivery HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+)
+def test_a_request_http_cannot_parse_is_a_problem_too(mockxcore: MockServer, head: bytes) -> None:
+    """It never reaches the app (aiohttp's parser refuses it): still a JSON problem body."""
+    with socket.create_connection(("127.0.0.1", mockxcore.port), timeout=5) as conn:
+        conn.sendall(head)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    status_line, _, rest = answer.partition(b"\r\n")
+    headers, _, body = rest.partition(b"\r\n\r\n")
+    assert status_line.split()[1] == b"400", answer
+    assert b"Content-Type: application/problem+json" in headers
+    problem = json.loads(body)
+    assert problem["status"] == 400 and problem["type"].endswith("bad-http-request")
+    assert "Traceback" not in problem["detail"]
