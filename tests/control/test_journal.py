@@ -95,6 +95,21 @@ def test_large_bodies_are_cut_and_flagged(mockxcore: MockServer) -> None:
     assert len(entry["body"]) <= 64 * 1024
 
 
+@pytest.mark.mockxcore(strict=False)  # refused on purpose
+def test_requests_the_control_plane_refuses_are_journaled_with_their_status(
+    mockxcore: MockServer,
+) -> None:
+    """A body over --max-body (413) and one that cannot be decompressed (400) are answered
+    before any handler runs: the journal still shows what the client got."""
+    api = Api(mockxcore.url)
+    url = api.url("/instances")
+    content = {"Content-Type": HAL_TEST_ITEM}
+    too_large = api.session.post(url, data=b"x" * (2 << 20), headers=content)
+    unreadable = api.session.post(url, data=b"{}", headers={**content, "Content-Encoding": "gzip"})
+    assert (too_large.status_code, unreadable.status_code) == (413, 400)
+    assert [e["status"] for e in mockxcore.journal.filter(method="POST")] == [413, 400]
+
+
 def test_record_streams_json_lines(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
     with MockServer(record=path) as mock:
