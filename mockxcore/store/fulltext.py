@@ -4,7 +4,8 @@ Text is analyzed the same way on both sides: Unicode-normalized, accents strippe
 and split into word tokens. In ``q``, whitespace and the special characters
 ``+ - = && || > < ! ( ) { } [ ] ^ " ~ * ? : /`` separate terms unless escaped with a backslash;
 a term that analyzes to several tokens (``foo\\-bar``) matches them as a phrase, and a ``q``
-wrapped in double quotes is one exact phrase.
+wrapped in double quotes is one exact phrase (``"gold" "card"`` is not: its quotes close
+inside it, so it is two terms).
 """
 
 from __future__ import annotations
@@ -49,14 +50,11 @@ def parse_q(q: str) -> list[tuple[str, ...]]:
     [('foo', 'bar'), ('baz',)]
     >>> parse_q('"Gold Card"')
     [('gold', 'card')]
+    >>> parse_q('"gold" "card"')
+    [('gold',), ('card',)]
     """
     stripped = q.strip()
-    if (
-        len(stripped) >= 2
-        and stripped[0] == '"'
-        and stripped[-1] == '"'
-        and not _escaped_end(stripped)
-    ):
+    if _one_quoted_string(stripped):
         tokens = analyze(_unescape(stripped[1:-1]))
         return [tuple(tokens)] if tokens else []
     raw_terms: list[str] = []
@@ -78,9 +76,21 @@ def parse_q(q: str) -> list[tuple[str, ...]]:
     return [t for t in terms if t]
 
 
-def _escaped_end(text: str) -> bool:
-    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
-    return backslashes % 2 == 1
+def _one_quoted_string(text: str) -> bool:
+    """Whether ``text`` is a single double-quoted string: it opens with a quote and its first
+    unescaped quote after that is its last character."""
+    if len(text) < 2 or text[0] != '"':
+        return False
+    escaped = False
+    for position in range(1, len(text)):
+        char = text[position]
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            return position == len(text) - 1
+    return False
 
 
 def _unescape(text: str) -> str:

@@ -65,6 +65,12 @@ def test_special_characters_split_terms_unless_escaped(api: Api, texts: None) ->
 def test_double_quoted_q_is_an_exact_phrase(api: Api, texts: None) -> None:
     assert found(api, q='"credit card"') == {"Gold card"}
     assert found(api, q='"card credit"') == set()
+    assert found(api, q='"said \\"hi\\""') == set()  # escaped quotes stay inside the phrase
+
+
+def test_quotes_that_close_inside_q_separate_terms(api: Api, texts: None) -> None:
+    """``"dessert" "lounge"`` is not one quoted string: it is the terms dessert OR lounge."""
+    assert found(api, q='"dessert" "lounge"') == {"Crème brûlée", "Card-holder perks"}
 
 
 def test_search_combines_with_property_filters_and_paging(api: Api, texts: None) -> None:
