@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,10 +29,11 @@ class Caller:
     sandbox: str
     account: str
     client_id: str
+    tenant: tuple[str, str] = field(init=False, repr=False, compare=False)
+    """The org + sandbox, whose state this caller sees (made once: every request asks)."""
 
-    @property
-    def tenant(self) -> tuple[str, str]:
-        return (self.org, self.sandbox)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tenant", (self.org, self.sandbox))
 
 
 def _refuse(status: int, header: str, detail: str) -> Problem:
@@ -66,10 +67,10 @@ def identify(
     ``tokens`` given, ``off`` wants nothing.
     """
     return _identify(
-        headers.get("Authorization", "").strip(),
-        headers.get("x-api-key", "").strip(),
-        headers.get("x-gw-ims-org-id", "").strip(),
-        headers.get("x-sandbox-name", "").strip(),
+        headers.get("Authorization", ""),
+        headers.get("x-api-key", ""),
+        headers.get("x-gw-ims-org-id", ""),
+        headers.get("x-sandbox-name", ""),
         mode,
         tokens,
     )
@@ -90,7 +91,14 @@ def read_tokens(path: str | Path) -> frozenset[str]:
 def _identify(
     authorization: str, api_key: str, org: str, sandbox: str, mode: str, tokens: frozenset[str]
 ) -> Caller:
-    """Pure in its arguments, so a client's repeated calls cost one lookup."""
+    """Pure in its arguments (the headers as sent), so a client's repeated calls cost one
+    lookup."""
+    authorization, api_key, org, sandbox = (
+        authorization.strip(),
+        api_key.strip(),
+        org.strip(),
+        sandbox.strip(),
+    )
     if mode != "off":
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

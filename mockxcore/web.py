@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.typedefs import Middleware
 
 from mockxcore.jsonbody import MAX_DEPTH, parse_json
@@ -33,7 +33,8 @@ def respond(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     response = web.Response(body=orjson.dumps(body), status=status, headers=headers)
-    response.headers["Content-Type"] = content_type
+    # aiohttp's own name: a plain str key costs a case-folded copy made per response
+    response.headers[hdrs.CONTENT_TYPE] = content_type
     return response
 
 

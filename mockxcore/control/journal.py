@@ -80,7 +80,7 @@ class Entry:
     method: str
     path: str
     query: str
-    """As sent, still percent-encoded."""
+    """As sent, still percent-encoded (a fragment is not part of it)."""
     headers: Headers
     body: bytes | None
     status: int | None = None
@@ -166,7 +166,7 @@ class Journal:
         """Checks an entry's request against the contracts; verdicts are worked out on read."""
         self._entries: deque[Entry] = deque(maxlen=size)
         self._next = 1
-        self._started = time.monotonic()
+        self._started = time.perf_counter()
         self._record: IO[bytes] | None = open(record, "ab") if record else None  # noqa: SIM115
 
     @property
@@ -177,12 +177,14 @@ class Journal:
         """An entry for a request arriving ``at`` (:meth:`~mockxcore.control.clock.Clock.micros`);
         ``headers`` is kept as given (aiohttp's are immutable)."""
         entry = Entry(
-            self._next, at, time.monotonic() - self._started, method, path, query, headers, None
+            self._next, at, time.perf_counter() - self._started, method, path, query, headers, None
         )
         self._next += 1
         return entry
 
     def finish(self, entry: Entry) -> None:
+        """Keep ``entry``, answered now: its duration is the time since :meth:`start`."""
+        entry.duration_ms = (time.perf_counter() - self._started - entry.elapsed) * 1000
         self._entries.append(entry)
         if self._record is not None:
             try:

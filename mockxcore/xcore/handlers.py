@@ -10,7 +10,8 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import orjson
-from aiohttp import web
+from aiohttp import hdrs, web
+from multidict import CIMultiDict
 
 from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
 from mockxcore.control.middleware import DELETE_FLOW
@@ -47,23 +48,32 @@ def _receipt(
     return respond(record.receipt(), status=status, content_type=mt.RECEIPT, headers=headers)
 
 
-_rendered: WeakKeyDictionary[Record, tuple[bytes, str]] = WeakKeyDictionary()
+class _Rendering:
+    """A revision's answer to a read, made once: a revision never changes, so its body and
+    headers are reused for as long as it is stored (and nothing of them is made again per
+    read, which the journal would then keep)."""
+
+    __slots__ = ("body", "headers")
+
+    def __init__(self, record: Record, container_id: str) -> None:
+        self.body = orjson.dumps(hal_document(record, container_id))
+        self.headers = CIMultiDict(
+            {hdrs.ETAG: f'"{record.etag}"', hdrs.CONTENT_TYPE: mt.hal(record.versioned_schema)}
+        )
+
+
+_renderings: WeakKeyDictionary[Record, _Rendering] = WeakKeyDictionary()
 
 
 def _read(request: web.Request, record: Record, container_id: str) -> web.StreamResponse:
     mt.negotiate(request.headers.get("Accept"), mt.HAL, record.schema)
-    etag = f'"{record.etag}"'
+    rendering = _renderings.get(record)
+    if rendering is None:
+        rendering = _renderings[record] = _Rendering(record, container_id)
     tags = parse_etags(request.headers.get("If-None-Match"))
     if tags is not None and etag_matches(tags, record.etag):
-        return web.Response(status=304, headers={"ETag": etag})
-    rendered = _rendered.get(record)
-    if rendered is None:
-        # A revision never changes, so its rendering is reused for as long as it is stored.
-        body = orjson.dumps(hal_document(record, container_id))
-        rendered = _rendered[record] = (body, mt.hal(record.versioned_schema))
-    response = web.Response(body=rendered[0], headers={"ETag": etag})
-    response.headers["Content-Type"] = rendered[1]
-    return response
+        return web.Response(status=304, headers={hdrs.ETAG: rendering.headers[hdrs.ETAG]})
+    return web.Response(body=rendering.body, headers=rendering.headers)
 
 
 def _deletion_answer(request: web.Request, deletion: Deletion, done: bool) -> web.Response:
