@@ -33,6 +33,15 @@ def test_requests_and_answers_are_recorded_with_secrets_masked(mockxcore: MockSe
     assert all(not e["path"].startswith("/__admin") for e in mockxcore.journal)
 
 
+def test_an_entry_times_its_own_answer_not_the_journal(mockxcore: MockServer) -> None:
+    """``elapsed`` counts from the journal's start; ``durationMs`` only from the request's."""
+    time.sleep(0.3)
+    requests.get(mockxcore.url + "/data/core/xcore/", headers=headers())
+    entry = mockxcore.journal.filter(path="/data/core/xcore/")[-1]
+    assert entry["elapsed"] >= 0.3
+    assert 0 < entry["durationMs"] < 250
+
+
 def test_the_query_is_journaled_decoded_once(mockxcore: MockServer) -> None:
     # "%2525" is the text "%25": decoding it twice would journal "%".
     url = mockxcore.url + "/data/core/xcore/?product=a%2525b&product=c+d&empty="

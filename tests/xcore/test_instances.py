@@ -53,6 +53,14 @@ def test_read_returns_hal_with_schemas_envelope_and_self_link(api: Api) -> None:
         assert doc[key] == receipt[key]
 
 
+def test_a_304_names_the_etag_it_confirms(api: Api) -> None:
+    iid = api.create_ok({"xdm:name": "Banner"})["instanceId"]
+    assert api.get(iid).headers["ETag"] == '"1"'  # the read's answer, prepared, is reused
+    unchanged = api.get(iid, **{"If-None-Match": '"1"'})
+    assert unchanged.status_code == 304
+    assert unchanged.headers["ETag"] == '"1"'
+
+
 def test_if_none_match_answers_304_while_unchanged(api: Api) -> None:
     iid = api.create_ok({"xdm:name": "Banner"})["instanceId"]
     assert api.get(iid, **{"If-None-Match": '"1"'}).status_code == 304
