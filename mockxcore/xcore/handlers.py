@@ -11,7 +11,7 @@ from weakref import WeakKeyDictionary
 
 import orjson
 from aiohttp import hdrs, web
-from multidict import CIMultiDict
+from multidict import CIMultiDict, istr
 
 from mockxcore.contracts import CONTAINER_SCHEMA, RESULTS_SCHEMA
 from mockxcore.control.middleware import DELETE_FLOW
@@ -29,6 +29,8 @@ from mockxcore.xcore.repository import (
 )
 
 routes = web.RouteTableDef()
+ETAG = istr("ETag")
+"""Spelled as Adobe spells it: aiohttp's own ``hdrs.ETAG`` goes on the wire as ``Etag``."""
 
 
 def _repo(request: web.Request) -> Repository:
@@ -58,7 +60,7 @@ class _Rendering:
     def __init__(self, record: Record, container_id: str) -> None:
         self.body = orjson.dumps(hal_document(record, container_id))
         self.headers = CIMultiDict(
-            {hdrs.ETAG: f'"{record.etag}"', hdrs.CONTENT_TYPE: mt.hal(record.versioned_schema)}
+            {ETAG: f'"{record.etag}"', hdrs.CONTENT_TYPE: mt.hal(record.versioned_schema)}
         )
 
 
@@ -72,7 +74,7 @@ def _read(request: web.Request, record: Record, container_id: str) -> web.Stream
         rendering = _renderings[record] = _Rendering(record, container_id)
     tags = parse_etags(request.headers.get("If-None-Match"))
     if tags is not None and etag_matches(tags, record.etag):
-        return web.Response(status=304, headers={hdrs.ETAG: rendering.headers[hdrs.ETAG]})
+        return web.Response(status=304, headers={ETAG: rendering.headers[ETAG]})
     return web.Response(body=rendering.body, headers=rendering.headers)
 
 

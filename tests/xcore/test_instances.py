@@ -61,6 +61,14 @@ def test_a_304_names_the_etag_it_confirms(api: Api) -> None:
     assert unchanged.headers["ETag"] == '"1"'
 
 
+def test_etag_header_is_spelled_as_adobe_spells_it(api: Api) -> None:
+    """Header names are case-insensitive, but a faithful mock writes ``ETag``, not ``Etag``."""
+    iid = api.create_ok({"xdm:name": "Banner"})["instanceId"]
+    for response in (api.get(iid), api.get(iid, **{"If-None-Match": '"1"'})):
+        sent = [name for name, _ in response.raw.headers.items()]  # names as on the wire
+        assert "ETag" in sent, sent
+
+
 def test_if_none_match_answers_304_while_unchanged(api: Api) -> None:
     iid = api.create_ok({"xdm:name": "Banner"})["instanceId"]
     assert api.get(iid, **{"If-None-Match": '"1"'}).status_code == 304
