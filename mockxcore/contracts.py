@@ -14,12 +14,14 @@ Registering a schema is one call: ``contracts.register(schema_dict)``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag, urljoin
 
+import jsonschema_rs
 import orjson
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
@@ -46,6 +48,12 @@ def _is_datetime(value: object) -> bool:
     return not isinstance(value, str) or (
         "T" in value.upper() and timestamps.parse(value) is not None
     )
+
+
+_REGEX_KEYWORDS = frozenset({"pattern", "patternProperties"})
+
+Quick = Callable[[Any], bool]
+"""A fast test that answers True only for a value the schema accepts (False: ask jsonschema)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +96,7 @@ class Contracts:
         self._schemas: dict[str, dict[str, Any]] = {}
         self._info: dict[str, SchemaInfo] = {}
         self._validators: dict[str, Draft202012Validator] = {}
+        self._quick: dict[str, Quick | None] = {}
 
     # -- registration ------------------------------------------------------------------
     def register(self, schema: dict[str, Any]) -> str:
@@ -104,6 +113,7 @@ class Contracts:
         )
         self._schemas[schema_id] = schema
         self._validators.clear()
+        self._quick.clear()
         self._info.clear()
         return schema_id
 
@@ -157,7 +167,17 @@ class Contracts:
         return found
 
     def validate(self, schema_id: str, value: Any, prefix: str = "") -> list[ErrorItem]:
-        """Every violation of the schema, each with a pointer (``prefix`` + path in ``value``)."""
+        """Every violation of the schema, each with a pointer (``prefix`` + path in ``value``).
+
+        A value the quick check accepts has none; only the others are walked by jsonschema,
+        which alone says what is wrong and where."""
+        quick = self.quick_check(schema_id)
+        if quick is not None:
+            try:
+                if quick(value):
+                    return []
+            except (ValueError, TypeError, OverflowError):  # not plain JSON data: ask jsonschema
+                pass
         items: list[ErrorItem] = []
         seen: set[tuple[str, str]] = set()
         errors = sorted(self.validator(schema_id).iter_errors(value), key=_error_order)
@@ -167,6 +187,51 @@ class Contracts:
                     seen.add((item.pointer, item.message))
                     items.append(item)
         return items
+
+    def quick_check(self, schema_id: str) -> Quick | None:
+        """jsonschema-rs's ``is_valid`` for the schema, or None where it could judge otherwise
+        than jsonschema.
+
+        jsonschema walks the schema anew for every value, which costs a delivery request ~280
+        µs; jsonschema-rs answers "valid?" in ~1 µs. It is given the same schemas and
+        jsonschema's own format checks, so on JSON data the two agree (tested on every schema
+        that has a quick check). Schemas with regular expressions get none: jsonschema reads
+        them with Python's ``re``, jsonschema-rs as ECMA-262. Beyond JSON data they differ: a
+        Python tuple is an array to jsonschema-rs, as it is to orjson, but not to jsonschema;
+        a set or bytes makes it raise ValueError."""
+        sid = strip_version(schema_id)
+        if sid not in self._quick:
+            self._quick[sid] = self._build_quick(sid)
+        return self._quick[sid]
+
+    def _build_quick(self, sid: str) -> Quick | None:
+        try:
+            if any(_uses(self._schemas[uri], _REGEX_KEYWORDS) for uri in self._documents(sid)):
+                return None
+            validator = jsonschema_rs.validator_for(
+                self._schemas[sid],
+                formats={name: partial(_conforms, name) for name in _FORMATS.checkers},
+                validate_formats=True,
+                retriever=self.schema,  # every $ref is looked up here, never on the network
+            )
+        except (jsonschema_rs.ReferencingError, ValueError, KeyError):
+            return None
+        quick: Quick = validator.is_valid
+        return quick
+
+    def _documents(self, sid: str) -> set[str]:
+        """The schema documents ``sid`` uses, itself included (through ``$ref``, any depth)."""
+        found: set[str] = set()
+        pending = [sid]
+        while pending:
+            uri = pending.pop()
+            if uri in found:
+                continue
+            found.add(uri)
+            for ref in _refs(self._schemas[uri]):
+                document = urldefrag(urljoin(uri, ref))[0] or uri
+                pending.append(document)  # one not registered here: KeyError
+        return found
 
     # -- annotations -------------------------------------------------------------------
     def _build_info(self, sid: str) -> SchemaInfo:
@@ -210,6 +275,30 @@ class Contracts:
             tuple(locked),
             tuple(refs),
         )
+
+
+def _conforms(format_name: str, value: object) -> bool:
+    return bool(_FORMATS.conforms(value, format_name))
+
+
+def _uses(node: Any, keywords: frozenset[str]) -> bool:
+    if isinstance(node, dict):
+        return any(k in keywords or _uses(v, keywords) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_uses(v, keywords) for v in node)
+    return False
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
 
 
 def values_at(doc: Any, pattern: Pattern, at: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any]]:

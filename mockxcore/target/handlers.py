@@ -58,10 +58,7 @@ async def _delivery_body(request: web.Request, target: TargetState) -> dict[str,
         body = parse_json(await request.read())
     except Problem as problem:
         raise TargetError(problem.status, problem.detail) from None
-    quick = target.request_check
-    errors = (
-        [] if quick is not None and quick(body) else target.contracts.validate(REQUEST_SCHEMA, body)
-    )
+    errors = target.contracts.validate(REQUEST_SCHEMA, body)
     if errors:
         named = "; ".join(
             f"{e.pointer or '/'}: {e.message.split(' (at #')[0]}"

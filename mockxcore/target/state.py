@@ -26,7 +26,6 @@ from mockxcore.problems import ErrorItem, Problem, not_found
 from mockxcore.target import artifact as artifacts
 from mockxcore.target import ids
 from mockxcore.target.artifact import Artifact
-from mockxcore.target.schemacheck import compile_check
 from mockxcore.target.table import compile_table
 
 REQUEST_SCHEMA = "https://ns.adobe.com/experience/target/delivery-request"
@@ -130,7 +129,6 @@ def _unprocessable(errors: list[ErrorItem], what: str) -> Problem:
 class TargetState:
     def __init__(self, config: Config, contracts: Contracts) -> None:
         self.contracts = contracts
-        self.request_check = compile_check(contracts, REQUEST_SCHEMA)
         # its own stream of the seed: Target ids do not shift when the repository draws more
         self.rng = random.Random(f"{config.seed}:target")
         self.default_client: str | None = getattr(config, "target_client", None)
