@@ -9,7 +9,9 @@ repository honours, declared once next to the property they concern:
 * ``meta:references: [schemaId, ...]`` -- the value is the ``@id`` of an instance of one of
   those schemas; this is what the store's reference graph and delete integrity are built from.
 
-Registering a schema is one call: ``contracts.register(schema_dict)``.
+Registering a schema is one call: ``contracts.register(schema_dict)``. Validation asks
+jsonschema-rs "valid?" first (:meth:`Contracts.quick_check`); jsonschema walks only the values
+it refuses, to say what is wrong and where.
 """
 
 from __future__ import annotations

@@ -79,3 +79,22 @@ def test_reset_returns_to_the_demo_client() -> None:
 def test_a_mock_without_demo_data_has_no_target_client() -> None:
     with MockServer() as mock:
         assert requests.get(mock.url + "/__admin/target/clients").json() == {"clients": []}
+
+
+def test_a_deleted_client_is_gone_until_content_is_put_for_it_again(mockxcore: MockServer) -> None:
+    clients = f"{mockxcore.url}/__admin/target/clients"
+    content = {"options": [{"type": "json", "content": {"a": 1}}]}
+    assert requests.put(f"{clients}/hand", json={"cluster": "31"}).ok
+    assert requests.put(f"{clients}/hand/mboxes/old", json=content).ok
+    assert requests.delete(f"{clients}/hand").status_code == 204
+    for gone in ("hand", "hand/remote", "hand/artifact"):
+        assert requests.get(f"{clients}/{gone}").status_code == 404, gone
+    assert requests.delete(f"{clients}/hand").status_code == 404
+    # Putting remote content for it creates the client anew, as loading an artifact does:
+    # with that content only, nothing it had before.
+    assert requests.put(f"{clients}/hand/mboxes/fresh", json=content).ok
+    assert requests.get(f"{clients}/hand/remote").json() == {
+        "mboxes": {"fresh": content},
+        "views": {},
+    }
+    assert requests.get(f"{clients}/hand").json()["cluster"] != "31"
