@@ -52,7 +52,12 @@ def _is_datetime(value: object) -> bool:
     )
 
 
-_REGEX_KEYWORDS = frozenset({"pattern", "patternProperties"})
+_NOT_SHARED = frozenset({"pattern", "patternProperties", "multipleOf", "uniqueItems"})
+"""Keywords jsonschema-rs judges otherwise than jsonschema: regular expressions (ECMA-262 there,
+Python's ``re`` here), ``multipleOf`` (different float arithmetic), ``uniqueItems`` (2**63 and
+9.223372036854776e18 differ there, not here)."""
+EXACT_FLOATS = 2**53
+"""Numbers in a schema from this size on are compared otherwise by the two (int against float)."""
 
 Quick = Callable[[Any], bool]
 """A fast test that answers True only for a value the schema accepts (False: ask jsonschema)."""
@@ -197,10 +202,10 @@ class Contracts:
         jsonschema walks the schema anew for every value, which costs a delivery request ~280
         µs; jsonschema-rs answers "valid?" in ~1 µs. It is given the same schemas and
         jsonschema's own format checks, so on JSON data the two agree (tested on every schema
-        that has a quick check). Schemas with regular expressions get none: jsonschema reads
-        them with Python's ``re``, jsonschema-rs as ECMA-262. Beyond JSON data they differ: a
-        Python tuple is an array to jsonschema-rs, as it is to orjson, but not to jsonschema;
-        a set or bytes makes it raise ValueError."""
+        that has a quick check, and by an independent differential fuzz). Schemas with
+        something the two judge apart (:data:`_NOT_SHARED`, numbers from :data:`EXACT_FLOATS`
+        on) get none. Beyond JSON data they differ: a Python tuple is an array to jsonschema-rs,
+        as it is to orjson, but not to jsonschema; a set or bytes makes it raise ValueError."""
         sid = strip_version(schema_id)
         if sid not in self._quick:
             self._quick[sid] = self._build_quick(sid)
@@ -208,7 +213,7 @@ class Contracts:
 
     def _build_quick(self, sid: str) -> Quick | None:
         try:
-            if any(_uses(self._schemas[uri], _REGEX_KEYWORDS) for uri in self._documents(sid)):
+            if any(_judged_apart(self._schemas[uri]) for uri in self._documents(sid)):
                 return None
             validator = jsonschema_rs.validator_for(
                 self._schemas[sid],
@@ -283,12 +288,16 @@ def _conforms(format_name: str, value: object) -> bool:
     return bool(_FORMATS.conforms(value, format_name))
 
 
-def _uses(node: Any, keywords: frozenset[str]) -> bool:
+def _judged_apart(node: Any) -> bool:
+    """Whether a schema holds something the two libraries may judge apart (conservatively:
+    keyword names and large numbers anywhere, annotations included)."""
     if isinstance(node, dict):
-        return any(k in keywords or _uses(v, keywords) for k, v in node.items())
+        return any(k in _NOT_SHARED or _judged_apart(v) for k, v in node.items())
     if isinstance(node, list):
-        return any(_uses(v, keywords) for v in node)
-    return False
+        return any(_judged_apart(v) for v in node)
+    return (
+        isinstance(node, int | float) and not isinstance(node, bool) and abs(node) >= EXACT_FLOATS
+    )
 
 
 def _refs(node: Any) -> Iterator[str]:

@@ -116,6 +116,27 @@ def test_schemas_with_regular_expressions_have_none() -> None:
     assert contracts.validate("https://example.com/code", "abc\n") == []
 
 
+@pytest.mark.parametrize(
+    ("property_schema", "value"),
+    [
+        ({"type": "number", "multipleOf": 0.01}, 19.99),
+        ({"multipleOf": 3}, 1.0000000000000002e17),
+        ({"type": "array", "uniqueItems": True}, [9223372036854775808, 9.223372036854776e18]),
+        ({"type": "integer", "maximum": 9.223372036854776e18}, 9223372036854775809),
+        ({"not": {"const": 9223372036854775808}}, 9.223372036854776e18),
+    ],
+)
+def test_what_the_two_judge_apart_gets_no_quick_check(property_schema: Any, value: Any) -> None:
+    """Each found by an independent differential fuzz: jsonschema-rs called these valid."""
+    sid = "https://example.com/ctx"
+    contracts = CONTRACTS.extended(
+        [{"$id": sid, "type": "object", "properties": {"p": property_schema}}]
+    )
+    assert contracts.quick_check(sid) is None
+    assert list(contracts.validator(sid).iter_errors({"p": value}))  # jsonschema refuses it
+    assert contracts.validate(sid, {"p": value})  # and so does the mock
+
+
 def test_a_schema_whose_ref_cannot_be_resolved_here_has_none_and_is_never_fetched() -> None:
     contracts = CONTRACTS.extended(
         [{"$id": "https://example.com/remote", "$ref": "https://example.org/elsewhere.json"}]
