@@ -56,7 +56,7 @@ _NOT_SHARED = frozenset({"pattern", "patternProperties", "multipleOf", "uniqueIt
 """Keywords jsonschema-rs judges otherwise than jsonschema: regular expressions (ECMA-262 there,
 Python's ``re`` here), ``multipleOf`` (different float arithmetic), ``uniqueItems`` (2**63 and
 9.223372036854776e18 differ there, not here)."""
-EXACT_FLOATS = 2**53
+_EXACT_FLOATS = 2**53
 """Numbers in a schema from this size on are compared otherwise by the two (int against float)."""
 
 Quick = Callable[[Any], bool]
@@ -203,7 +203,7 @@ class Contracts:
         µs; jsonschema-rs answers "valid?" in ~1 µs. It is given the same schemas and
         jsonschema's own format checks, so on JSON data the two agree (tested on every schema
         that has a quick check, and by an independent differential fuzz). Schemas with
-        something the two judge apart (:data:`_NOT_SHARED`, numbers from :data:`EXACT_FLOATS`
+        something the two judge apart (:data:`_NOT_SHARED`, numbers from :data:`_EXACT_FLOATS`
         on) get none. Beyond JSON data they differ: a Python tuple is an array to jsonschema-rs,
         as it is to orjson, but not to jsonschema; a set or bytes makes it raise ValueError."""
         sid = strip_version(schema_id)
@@ -221,7 +221,7 @@ class Contracts:
                 validate_formats=True,
                 retriever=self.schema,  # every $ref is looked up here, never on the network
             )
-        except (jsonschema_rs.ReferencingError, ValueError, KeyError):
+        except Exception:  # a schema it cannot take (a $ref not registered here...): no quick check
             return None
         quick: Quick = validator.is_valid
         return quick
@@ -296,7 +296,7 @@ def _judged_apart(node: Any) -> bool:
     if isinstance(node, list):
         return any(_judged_apart(v) for v in node)
     return (
-        isinstance(node, int | float) and not isinstance(node, bool) and abs(node) >= EXACT_FLOATS
+        isinstance(node, int | float) and not isinstance(node, bool) and abs(node) >= _EXACT_FLOATS
     )
 
 
