@@ -288,28 +288,31 @@ def _conforms(format_name: str, value: object) -> bool:
     return bool(_FORMATS.conforms(value, format_name))
 
 
-def _judged_apart(node: Any) -> bool:
+def _judged_apart(schema: Any) -> bool:
     """Whether a schema holds something the two libraries may judge apart (conservatively:
     keyword names and large numbers anywhere, annotations included)."""
-    if isinstance(node, dict):
-        return any(k in _NOT_SHARED or _judged_apart(v) for k, v in node.items())
-    if isinstance(node, list):
-        return any(_judged_apart(v) for v in node)
+    return any(key in _NOT_SHARED or _large_number(value) for key, value in _entries(schema))
+
+
+def _large_number(value: Any) -> bool:
     return (
-        isinstance(node, int | float) and not isinstance(node, bool) and abs(node) >= _EXACT_FLOATS
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and abs(value) >= _EXACT_FLOATS
     )
 
 
-def _refs(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$ref" and isinstance(value, str):
-                yield value
-            else:
-                yield from _refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _refs(value)
+def _refs(schema: Any) -> Iterator[str]:
+    return (v for k, v in _entries(schema) if k == "$ref" and isinstance(v, str))
+
+
+def _entries(node: Any) -> Iterator[tuple[str | None, Any]]:
+    """Every (key, value) of a JSON document, at any depth; list items have no key."""
+    pairs = node.items() if isinstance(node, dict) else ((None, v) for v in node)
+    for key, value in pairs:
+        yield key, value
+        if isinstance(value, dict | list):
+            yield from _entries(value)
 
 
 def values_at(doc: Any, pattern: Pattern, at: tuple[Any, ...] = ()) -> Iterator[tuple[str, Any]]:

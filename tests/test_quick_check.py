@@ -155,3 +155,18 @@ def test_formats_are_jsonschemas_own() -> None:
         _agrees(contracts, sid, value)
     assert contracts.validate(sid, "2024-01-01T00:00:00Z") == []
     assert contracts.validate(sid, "x")
+
+
+def test_values_beyond_json_data_go_to_jsonschema() -> None:
+    """jsonschema-rs raises on a set or bytes; validate() then lets jsonschema judge."""
+    sid = "https://example.com/text"
+    contracts = CONTRACTS.extended(
+        [{"$id": sid, "type": "object", "properties": {"p": {"type": "string"}}}]
+    )
+    quick = contracts.quick_check(sid)
+    assert quick is not None
+    for value in ({"x"}, b"x"):
+        with pytest.raises(ValueError):
+            quick({"p": value})
+        errors = contracts.validate(sid, {"p": value})
+        assert [e.pointer for e in errors] == ["/p"], errors
