@@ -3,9 +3,9 @@
 A ``tntId`` is ``<32 hex>.<cluster>_0``; the part after the dot is the profile location hint,
 and ``edgeHost`` (``mboxedge<cluster>.tt.omtrdc.net``) names the same cluster, which is how
 Adobe's SDKs learn where to send the next call. Allocation hashes the visitor with MurmurHash3
-over UTF-16 code units, exactly as Target's edge and the SDKs do, so a visitor lands in the
-same experience whichever of them decides. (Adobe's Python SDK hashes code points instead,
-which differs only for characters beyond U+FFFF: see ``docs/target.md``.)
+over UTF-16 code units, exactly as Target's edge does, so a visitor lands in the same
+experience whether the edge, the mock or an SDK decides. (Adobe's Python SDK hashes code points
+instead, which differs only for characters beyond U+FFFF: see ``docs/target.md``.)
 """
 
 from __future__ import annotations
