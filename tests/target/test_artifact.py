@@ -20,7 +20,15 @@ from delivery_api_client import (
 
 from mockxcore import MockServer, jsonbody
 from mockxcore.target.artifact import MAX_BODY_DEPTH, MAX_CONDITION_DEPTH
-from tests.target.support import deliver, mboxes, plain, sdk_client, web_request
+from tests.target.support import (
+    deliver,
+    eventually,
+    mboxes,
+    notifications,
+    plain,
+    sdk_client,
+    web_request,
+)
 
 pytestmark = pytest.mark.mockxcore(data="demo")
 
@@ -364,3 +372,6 @@ def test_metric_only_options_load_and_are_answered_as_the_sdk_does(mockxcore: Mo
     assert [o.get("content") for o in execute["options"]] == ["<p>hi</p>"]
     assert {o["eventToken"] for o in prefetch["options"]} == {"display-7001", "d-7002"}
     assert any("type" not in o for o in prefetch["options"])
+    # the on-device execute's display notification is sent on a thread of the SDK's own: let it
+    # land before the mock stops
+    assert eventually(lambda: notifications(url))

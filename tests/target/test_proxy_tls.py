@@ -24,7 +24,15 @@ from delivery_api_client import (
 from target_python_sdk import TargetClient
 
 from mockxcore import MockServer
-from tests.target.support import TNT, mboxes, plain, point_sdk_at, web_request
+from tests.target.support import (
+    TNT,
+    eventually,
+    mboxes,
+    notifications,
+    plain,
+    point_sdk_at,
+    web_request,
+)
 
 QUERY = "sessionId=proxy-session"
 
@@ -177,6 +185,9 @@ def test_on_device_geo_lookup_over_https(
     assert content("198.51.100.4", "on-device") == content("198.51.100.4", "server-side")
     assert content("198.51.100.4", "on-device") == "Basel"
     assert content("192.0.2.1", "on-device") == content("192.0.2.1", "server-side") == "elsewhere"
+    # Each on-device answer's display notification goes out on a thread of the SDK's own: wait
+    # for all three, or the mock stops under a send still in flight (a reset in that thread).
+    assert eventually(lambda: len(notifications(url)) == 3)
 
 
 def test_serve_tls_prints_the_ca_file_after_the_listening_line() -> None:
