@@ -125,6 +125,28 @@ def rounds_line(label: str, values: list[float]) -> str:
     return f"  {label:38s} {statistics.median(values):9.0f} req/s  (rounds: {rounds})"
 
 
+def paired_ratio(numerator: list[float], denominator: list[float]) -> tuple[float, float, float]:
+    """The median of the rounds' ratios ``numerator[i] / denominator[i]``, then the first and
+    third quartiles of those ratios.
+
+    Each round measures both servers back to back, so its ratio cancels most of the machine's
+    speed at that moment, which on a shared VM swings by up to a third from one second to
+    the next; the median of many short rounds' ratios then varies less from run to run
+    than the ratio of a few long rounds' medians (figures in benchmarks/README.md)."""
+    ratios = [n / d for n, d in zip(numerator, denominator, strict=True)]
+    if len(ratios) < 2:
+        return ratios[0], ratios[0], ratios[0]
+    low, _, high = statistics.quantiles(ratios, n=4)
+    return statistics.median(ratios), low, high
+
+
+def ratio_line(numerator: list[float], denominator: list[float], target: str) -> str:
+    """The paired ratio (:func:`paired_ratio`) as the throughput scripts print it."""
+    median, low, high = paired_ratio(numerator, denominator)
+    label = "ratio mock/raw (median of rounds):"
+    return f"  {label:38s} {median:9.2f}  (interquartile {low:.2f}-{high:.2f}; target {target})"
+
+
 def wrk(
     url: str,
     seconds: int,
@@ -188,11 +210,14 @@ def _run_wrk(
 def alternate(
     load: Load[T], urls: Mapping[str, str], rounds: int, seconds: int, connections: int
 ) -> dict[str, list[T]]:
-    """Each server warmed up, then measured in turn for ``rounds`` rounds."""
+    """Each server warmed up, then measured in turn for ``rounds`` rounds, the order reversed
+    every other round (A B, B A, ...) so that a machine slowing down or speeding up over a
+    round does not favour whichever server goes first."""
     for url in urls.values():
         load(url, 1, connections)
     results: dict[str, list[T]] = {kind: [] for kind in urls}
-    for _ in range(rounds):
-        for kind, url in urls.items():
-            results[kind].append(load(url, seconds, connections))
+    kinds = list(urls)
+    for n in range(rounds):
+        for kind in kinds if n % 2 == 0 else reversed(kinds):
+            results[kind].append(load(urls[kind], seconds, connections))
     return results
