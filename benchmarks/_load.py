@@ -129,10 +129,9 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> tuple[floa
     """The median of the rounds' ratios ``numerator[i] / denominator[i]``, then the first and
     third quartiles of those ratios.
 
-    Each round measures both servers back to back, so its ratio cancels most of the machine's
-    speed at that moment, which on a shared VM swings by up to a third from one second to
-    the next; the median of many short rounds' ratios then varies less from run to run
-    than the ratio of a few long rounds' medians (figures in benchmarks/README.md)."""
+    Each round measures both servers back to back, so its ratio cancels part of the machine's
+    speed at that moment, which on a shared VM swings by up to nearly half from one second to
+    the next (figures in benchmarks/README.md)."""
     ratios = [n / d for n, d in zip(numerator, denominator, strict=True)]
     if len(ratios) < 2:
         return ratios[0], ratios[0], ratios[0]
@@ -140,9 +139,10 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> tuple[floa
     return statistics.median(ratios), low, high
 
 
-def ratio_line(numerator: list[float], denominator: list[float], target: str) -> str:
-    """The paired ratio (:func:`paired_ratio`) as the throughput scripts print it."""
-    median, low, high = paired_ratio(numerator, denominator)
+def ratio_line(mock: list[float], raw: list[float], target: str) -> str:
+    """The paired ratio (:func:`paired_ratio`) of the mock's rounds to the raw server's, as the
+    throughput scripts print it."""
+    median, low, high = paired_ratio(mock, raw)
     label = "ratio mock/raw (median of rounds):"
     return f"  {label:38s} {median:9.2f}  (interquartile {low:.2f}-{high:.2f}; target {target})"
 
