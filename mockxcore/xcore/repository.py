@@ -305,7 +305,9 @@ class Repository:
             raise not_found("instance", instance_id)
         return found
 
-    def instance_info(self, schema_id: str) -> SchemaInfo:
+    def instance_info(self, schema_id: str, pointer: str = "/headers/Content-Type") -> SchemaInfo:
+        """``pointer``: where the request named the schema (a write's Content-Type, a list's
+        ``schema`` parameter), for the error if it is unknown."""
         sid = strip_version(schema_id)
         if sid == CONTAINER_SCHEMA:
             raise bad_request(
@@ -317,7 +319,7 @@ class Repository:
             raise bad_request(
                 "unknown-schema",
                 f"schema {sid!r} is not registered with this repository",
-                pointer="/headers/Content-Type",
+                pointer=pointer,
                 rule="schema",
             )
         return self.contracts.info(sid)
@@ -631,7 +633,7 @@ class Repository:
         schema = one("schema")
         if schema is not None:
             schema = schema.strip().strip('"')
-            self.instance_info(schema)
+            self.instance_info(schema, pointer="/query/schema")
             schema = strip_version(schema)
         elif not search:
             raise bad_request(

@@ -75,10 +75,16 @@ def test_create_needs_the_hal_media_type_with_a_schema(api: Api) -> None:
     assert plain_json.status_code == 201
 
 
-def test_unknown_schema_is_400(api: Api) -> None:
+def test_unknown_schema_is_400_naming_where_it_was_given(api: Api) -> None:
     response = api.create({"xdm:name": "x"}, schema="https://ns.example.com/nope")
     assert response.status_code == 400
     assert response.json()["type"] == "urn:mockxcore:problem:unknown-schema"
+    assert response.json()["errors"][0]["pointer"] == "/headers/Content-Type"
+    for path in ("/instances", "/queries/core/search"):
+        listed = api.session.get(api.url(path), params={"schema": "https://ns.example.com/nope"})
+        assert listed.status_code == 400
+        assert listed.json()["type"] == "urn:mockxcore:problem:unknown-schema"
+        assert listed.json()["errors"][0]["pointer"] == "/query/schema"
 
 
 def test_patch_needs_patch_hal(api: Api) -> None:
