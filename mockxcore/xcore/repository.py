@@ -307,12 +307,13 @@ class Repository:
 
     def instance_info(self, schema_id: str, pointer: str = "/headers/Content-Type") -> SchemaInfo:
         """``pointer``: where the request named the schema (a write's Content-Type, a list's
-        ``schema`` parameter), for the error if it is unknown."""
+        ``schema`` parameter), for the error if it is unknown or the containers' own."""
         sid = strip_version(schema_id)
         if sid == CONTAINER_SCHEMA:
             raise bad_request(
                 "container-schema",
                 "containers are managed at /data/core/xcore/containers",
+                pointer=pointer,
                 rule="schema",
             )
         if sid not in self.contracts.instance_schemas():

@@ -81,10 +81,14 @@ def test_unknown_schema_is_400_naming_where_it_was_given(api: Api) -> None:
     assert response.json()["type"] == "urn:mockxcore:problem:unknown-schema"
     assert response.json()["errors"][0]["pointer"] == "/headers/Content-Type"
     for path in ("/instances", "/queries/core/search"):
-        listed = api.session.get(api.url(path), params={"schema": "https://ns.example.com/nope"})
-        assert listed.status_code == 400
-        assert listed.json()["type"] == "urn:mockxcore:problem:unknown-schema"
-        assert listed.json()["errors"][0]["pointer"] == "/query/schema"
+        for schema, slug in (
+            ("https://ns.example.com/nope", "unknown-schema"),
+            ("https://ns.adobe.com/experience/xcore/container", "container-schema"),
+        ):
+            listed = api.session.get(api.url(path), params={"schema": schema})
+            assert listed.status_code == 400
+            assert listed.json()["type"] == f"urn:mockxcore:problem:{slug}"
+            assert listed.json()["errors"][0]["pointer"] == "/query/schema"
 
 
 def test_patch_needs_patch_hal(api: Api) -> None:
